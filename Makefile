@@ -1,0 +1,27 @@
+# Two commands do all the set-up on a fresh machine (Python >= 3.11 and git needed):
+#   make demo   build .venv if needed, then analyze the bundled example incident (offline, no key)
+#   make test   build .venv if needed, then run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXAMPLE := .fivewhys-example/checkout
+
+.PHONY: demo test install bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/checkout/build.py $(EXAMPLE) >/dev/null
+	cd $(EXAMPLE) && ../../$(BIN)/fivewhys analyze --offline "$$(cat incident.txt)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .fivewhys-example .pytest_cache .mypy_cache

@@ -1,0 +1,5 @@
+"""`python -m fivewhys`."""
+
+from fivewhys.cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""analyze(): the library entry point every shell calls."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import Settings
+from .intake import Incident, parse_incident
+from .report.citations import CitationContext
+from .report.model import Report
+
+
+def analyze(incident: Incident, settings: Settings, progress: Callable[[str], None] | None = None) -> Report:
+    """Investigate an incident and return the eight-section report.
+
+    Args:
+        incident: What the user handed over (see ``analyze_text`` to build one from free text).
+        settings: Engine, budgets, redaction; built once by the shell.
+        progress: Called with a short line each time a node or tool starts (for a status line).
+
+    Returns:
+        The Report; never None. When nothing is confirmed it is marked inconclusive.
+    """
+    from .evidence.git import Git
+    from .evidence.source import RepoIndex
+    from .graph.build import build_graph
+    from .graph.state import AnalysisState, RunContext
+
+    reasoner, fallback = _reasoner(settings)
+    git = Git(incident.repo) if incident.repo else None
+    ctx = RunContext(settings=settings, reasoner=reasoner, git=git, progress=progress or (lambda _m: None),
+                     started=time.monotonic())
+    if git is not None and incident.repo is not None:
+        ctx.extra["repo_index"] = RepoIndex(incident.repo, git.tracked_files())
+    ctx.extra["citation_context"] = CitationContext(
+        repo=incident.repo, cwd=Path.cwd(), logs=incident.log_paths, input_text=incident.text, git=git)
+    graph = build_graph(settings.max_iterations)
+    final = graph.invoke(AnalysisState(incident=incident, warnings=list(incident.warnings)), context=ctx,
+                         config={"recursion_limit": 2 * settings.max_iterations + 12})
+    report: Report = final["report"]
+    if fallback:
+        report = report.model_copy(update={"engine": report.engine.model_copy(update={"fallback_reason": fallback})})
+    if settings.redact:
+        report = redact_report(report)
+    return report
+
+
+def analyze_text(text: str, settings: Settings, *, cwd: Path | None = None, logs: list[Path] | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
+    """Free text (what a slash command passes) in, report out."""
+    incident = parse_incident(text, cwd=cwd or Path.cwd(), logs=logs, repo=settings.repo)
+    return analyze(incident, settings, progress)
+
+
+def _reasoner(settings: Settings) -> tuple[object, str | None]:
+    from .reasoners.offline import OfflineReasoner
+    from .reasoners.patterns import load_patterns
+
+    offline = OfflineReasoner(load_patterns(settings.pattern_dirs))
+    if settings.resolved_engine == "claude":
+        return offline, "the claude engine is not part of this version yet; the offline engine wrote this report"
+    return offline, None
+
+
+def redact_report(report: Report) -> Report:
+    """Redact every free-text field of the report (one Redactor, so placeholders are consistent)."""
+    from .redact import Redactor
+
+    redactor = Redactor()
+    data = _walk(report.model_dump(mode="json"), redactor.redact)
+    return Report.model_validate(data)
+
+
+def _walk(value: object, fn: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_walk(v, fn) for v in value]
+    if isinstance(value, dict):
+        return {k: (v if k in _KEEP else _walk(v, fn)) for k, v in value.items()}
+    return value
+
+
+_KEEP = {"schema_version", "id", "sha", "source", "file", "fingerprint", "severity", "type", "observability",
+         "status", "name", "model", "date", "first_seen", "last_seen", "evidence"}

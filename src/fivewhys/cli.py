@@ -1,0 +1,289 @@
+"""The command line: parse input, call the library, render, map errors to exit codes (here, once).
+
+Exit codes: 0 report written; 2 bad input or usage (one clear line on stderr); 1 internal error (one
+line; the traceback only with --debug). The report goes to stdout, progress to stderr.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import sys
+from collections.abc import Iterator
+from datetime import datetime, time
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+from . import __version__
+from .errors import FivewhysError, InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="fivewhys: find out why something broke. Give it an error, a trace, logs or a sentence.",
+                  context_settings={"help_option_names": ["-h", "--help"]})
+
+MAX_STDIN_BYTES = 64 * 1024 * 1024
+STDIN_WAIT_S = 1.0
+_state: dict[str, Any] = {"debug": False, "status": None}
+
+
+class Format(str, Enum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fivewhys {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """The one place errors become exit codes and one-line messages."""
+    try:
+        yield
+    except FivewhysError as exc:
+        _stop_status()
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        _stop_status()
+        if _state["debug"]:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for the traceback)", 1)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"fivewhys: {message.splitlines()[0] if message else 'error'}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def analyze(
+    text: Annotated[list[str] | None, typer.Argument(help="The error, trace or sentence; '-' reads stdin.")] = None,
+    repo: Annotated[Path | None, typer.Option(help="Git repository to investigate [default: the one above "
+                                                   "the current folder].")] = None,
+    log: Annotated[list[Path] | None, typer.Option("--log", "-l", help="Log file or folder (repeatable).")] = None,
+    since: Annotated[str | None, typer.Option(help="Start of the window: ISO time or HH:MM.")] = None,
+    until: Annotated[str | None, typer.Option(help="End of the window: ISO time or HH:MM.")] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="terminal (on a TTY) | markdown | json.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    offline: Annotated[bool, typer.Option(help="Use the offline engine even with an API key.")] = False,
+    model: Annotated[str | None, typer.Option(help="Claude model id (claude engine).")] = None,
+    max_iterations: Annotated[int | None, typer.Option(help="Rounds of the hypothesis loop.")] = None,
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="Do not redact secrets in the report.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+) -> None:
+    """Investigate an incident and print an eight-section root-cause report.
+
+    Words are joined into one text (what a slash command passes as $ARGUMENTS); piped stdin is appended.
+    Example: fivewhys analyze "checkout returns 500 since 11:27, see logs/checkout.jsonl"
+    """
+    with _errors():
+        from .analysis import analyze as run
+        from .config import Settings
+        from .intake import parse_incident
+
+        words = list(text or [])
+        body = " ".join(w for w in words if w != "-")
+        piped = _read_stdin(force="-" in words, have_words=bool(body.strip()))
+        full = "\n".join(part for part in (_check_arg(body), piped) if part)
+        flags: dict[str, Any] = {"repo": repo, "model": model, "max_iterations": max_iterations,
+                                 "engine": "offline" if offline else None, "redact": False if no_redact else None}
+        settings = Settings.build(flags)
+        incident = parse_incident(full, cwd=Path.cwd(), logs=log, repo=repo)
+        _apply_window(incident, since, until)
+        chosen = fmt or (Format.terminal if sys.stdout.isatty() and output is None else Format.markdown)
+        report = run(incident, settings, progress=None if quiet else _progress_printer())
+        _emit(report, chosen, output, incident.repo)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the report (--format json output)."""
+    with _errors():
+        import json
+
+        from .report.model import report_json_schema
+
+        typer.echo(json.dumps(report_json_schema(), indent=2))
+
+
+@app.command()
+def frames(
+    file: Annotated[str, typer.Argument(help="File with the trace, or '-' for stdin.")] = "-",
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="terminal | json.")] = None,
+) -> None:
+    """Extract the stack traces from a text and print them (json: the corpus schema)."""
+    with _errors():
+        import json
+
+        from .evidence import stacktrace
+
+        raw = _read_stdin(force=True, have_words=False) if file == "-" else _read_text_file(Path(file))
+        trace = stacktrace.extract(raw)
+        if fmt == Format.json:
+            typer.echo(json.dumps(stacktrace.to_corpus_json(trace), ensure_ascii=False))
+        else:
+            typer.echo(stacktrace.format_trace(trace) if trace.exceptions else "no stack trace found")
+
+
+@app.command()
+def redact(
+    file: Annotated[str, typer.Argument(help="File to redact, or '-' for stdin.")] = "-",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='Read and write JSON lines {"id", "text"}.')] = False,
+) -> None:
+    """Redact secrets and personal data from a text (as fivewhys does before anything leaves the machine)."""
+    with _errors():
+        from . import redact as redaction
+
+        if jsonl:
+            source = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+            with source:
+                redaction.redact_jsonl(source, sys.stdout)
+            return
+        raw = _read_stdin(force=True, have_words=False) if file == "-" else _read_text_file(Path(file))
+        sys.stdout.write(redaction.redact(raw))
+
+
+def _apply_window(incident: Any, since: str | None, until: str | None) -> None:
+    for name, value in (("since", since), ("until", until)):
+        if value is None:
+            continue
+        when = _parse_when(value, f"--{name}")
+        if isinstance(when, datetime):
+            setattr(incident, name, when)
+        else:
+            setattr(incident, f"{name}_time", when)
+
+
+def _parse_when(value: str, flag: str) -> datetime | time:
+    try:
+        if ":" in value and len(value) <= 8:
+            return time.fromisoformat(value if len(value) != 4 else "0" + value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{flag} {value!r}: expected an ISO date-time or HH:MM") from None
+
+
+def _check_arg(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("the text argument is not valid UTF-8") from None
+    if "\0" in text:
+        raise InputError("the text argument contains NUL bytes (binary data?)")
+    return text
+
+
+def _read_stdin(force: bool, have_words: bool) -> str:
+    """Stdin when piped (or '-'): all of it up to a size limit, decoded strictly as UTF-8."""
+    stream = sys.stdin
+    if stream is None or (stream.isatty() and not force):
+        return ""
+    if have_words and not force and not _stdin_ready(stream):
+        return ""
+    data = stream.buffer.read(MAX_STDIN_BYTES + 1) if hasattr(stream, "buffer") else stream.read().encode()
+    if len(data) > MAX_STDIN_BYTES:
+        raise InputError(f"stdin is larger than {MAX_STDIN_BYTES // 2**20} MiB; save it to a file and pass --log FILE")
+    return _decode(data, "stdin")
+
+
+def _stdin_ready(stream: Any) -> bool:
+    """Piped words plus an idle inherited pipe must not hang: wait briefly for data on a pipe."""
+    try:
+        fd = stream.fileno()
+        if not os.isatty(fd) and os.path.isfile(f"/proc/self/fd/{fd}"):
+            return True
+        ready, _, _ = select.select([fd], [], [], STDIN_WAIT_S)
+        return bool(ready)
+    except (OSError, ValueError):
+        return False
+
+
+def _read_text_file(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, what: str) -> str:
+    if b"\0" in data[:8192]:
+        raise InputError(f"{what} is binary data, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                         f"convert it first, e.g. iconv -f latin1 -t utf-8") from None
+
+
+def _progress_printer() -> Any:
+    from rich.console import Console
+
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        return None
+    status = err.status("fivewhys: starting")
+    status.start()
+    _state["status"] = status
+    return lambda msg: status.update(f"fivewhys: {msg}")
+
+
+def _emit(report: Any, fmt: Format, output: Path | None, repo: Path | None) -> None:
+    from .report.markdown import render_markdown
+
+    if fmt == Format.json:
+        text = report.model_dump_json(indent=2) + "\n"
+    elif fmt == Format.markdown or output is not None:
+        text = render_markdown(report)
+    else:
+        from rich.console import Console
+
+        from .report.terminal import render_terminal
+
+        _stop_status()
+        render_terminal(report, Console(), repo)
+        return
+    _stop_status()
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(f".{output.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, output)  # never a partial file
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"--output {output}: cannot write ({exc.strerror})") from None
+
+
+def _stop_status() -> None:
+    status, _state["status"] = _state["status"], None
+    if status is not None:
+        status.stop()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="fivewhys")

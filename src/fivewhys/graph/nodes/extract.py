@@ -1,0 +1,114 @@
+"""extract node: parse every stack trace, map its frames onto the repo, pick the exception to explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from ...evidence import stacktrace
+from ...evidence.source import RepoIndex
+from ...evidence.stacktrace.model import ParsedException, ParsedTrace
+from ...report.model import Location
+from ..state import AnalysisState, AppFrame, EvidenceBook, RunContext
+
+MAX_FRAME_EVIDENCE = 6
+
+
+def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Traces from the text; the innermost cause's frames, mapped and marked app/library."""
+    ctx = runtime.context
+    ctx.progress("extract: parsing stack traces")
+    traces = [t for t in [stacktrace.extract(state.incident.text)] if t.exceptions]
+    if not traces:
+        traces = _traces_from_logs(state, ctx)
+    exc = _pick_exception(traces)
+    if exc is None:
+        return {"traces": traces}
+    index: RepoIndex | None = ctx.extra.get("repo_index")
+    frames = _map_frames(exc, index)
+    book = EvidenceBook(state.evidence)
+    facts = state.facts.model_copy()
+    facts.exception_type, facts.message, facts.language = exc.type, exc.message, exc.language
+    ordered = innermost_first(frames, exc.language)
+    crash = next((f for f in ordered if f.repo_path), None) or next((f for f in ordered if f.in_app), None)
+    header = f"{exc.type or 'error'}: {exc.message or ''}".strip().rstrip(":")
+    for af in [f for f in ordered if f.in_app][:MAX_FRAME_EVIDENCE]:
+        fr = af.frame
+        source = f"{af.repo_path}:{fr.line}" if af.repo_path and fr.line else _input_source(state, fr.file, fr.line)
+        if source is None:
+            continue
+        eid = book.add("stack_frame", source, f"{fr.function or '?'} — {fr.source_line or header}",
+                       note="crash frame" if af is crash else "frame on the failing path")
+        if af is crash:
+            facts.crash_evidence_id = eid
+    if crash is not None:
+        facts.crash_location = Location(file=crash.repo_path or crash.frame.file or "?", line=crash.frame.line,
+                                        function=_short_function(crash.frame.function))
+    return {"traces": traces, "exception": exc, "frames": frames, "evidence": book.items, "facts": facts}
+
+
+def _traces_from_logs(state: AnalysisState, ctx: RunContext) -> list[ParsedTrace]:
+    """With no trace in the text, take the first error record's embedded trace from the logs."""
+    from ...evidence import logs
+    from ...evidence.logs.model import LogQuery
+
+    for path in state.incident.log_paths:
+        query = LogQuery(min_level="ERROR", since=state.incident.since, until=state.incident.until, max_matches=20)
+        for match in logs.search([path], query).matches:
+            text = match.record.raw
+            for key in ("error.stack_trace", "stack_trace", "stack", "exception", "err.stack"):
+                if key in match.record.fields:
+                    text = match.record.fields[key]
+                    break
+            trace = stacktrace.extract(text)
+            if trace.exceptions:
+                return [trace]
+    return []
+
+
+def _pick_exception(traces: list[ParsedTrace]) -> ParsedException | None:
+    for trace in traces:
+        exc = trace.root_exception()
+        if exc is not None and exc.frames:
+            return exc
+    for trace in traces:
+        if trace.exceptions:
+            return trace.root_exception()
+    return None
+
+
+def _map_frames(exc: ParsedException, index: RepoIndex | None) -> list[AppFrame]:
+    mapped = [index.map_path(fr.file, fr.function) if index else None for fr in exc.frames]
+    out = []
+    for i, (fr, repo_path) in enumerate(zip(exc.frames, mapped, strict=True)):
+        # With a repo that holds some of the frames, "in the repo" is what "in app" means;
+        # otherwise fall back to the path heuristics.
+        if any(mapped):
+            in_app = repo_path is not None
+        else:
+            in_app = fr.in_app if fr.in_app is not None else stacktrace.is_in_app(fr, exc.language)
+        fr = fr.model_copy(update={"repo_path": repo_path, "in_app": in_app})
+        out.append(AppFrame(frame=fr, repo_path=repo_path, in_app=in_app, index=i))
+    return out
+
+
+def innermost_first(frames: list[AppFrame], language: str | None) -> list[AppFrame]:
+    """Python prints the innermost frame last; JVM, JS, Go, .NET, Ruby, PHP print it first."""
+    return list(reversed(frames)) if language == "python" else list(frames)
+
+
+def _short_function(name: str | None) -> str | None:
+    if not name:
+        return None
+    return name.replace("(*", "").replace(")", "").split(".")[-1].split("::")[-1] or name
+
+
+def _input_source(state: AnalysisState, file: str | None, line: int | None) -> str | None:
+    """Cite a frame of the pasted text as `input:N` (the line of the text that prints it)."""
+    if not file:
+        return None
+    for n, text in enumerate(state.incident.text.splitlines(), start=1):
+        if file in text and (line is None or str(line) in text):
+            return f"input:{n}"
+    return None

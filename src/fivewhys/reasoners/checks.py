@@ -1,0 +1,226 @@
+"""The offline engine's checks: each one tests a hypothesis against the repo, the logs or the facts.
+
+A check returns a ``CheckOutcome`` (a confidence change, the evidence it cited, values for the report
+text, and possibly a better location or culprit commit); it never raises for missing inputs — no repo
+or no logs simply means "nothing learned".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..evidence import logs
+from ..evidence.git import Git
+from ..evidence.logs.model import LogQuery
+from ..evidence.source import RepoIndex, definition_regex, function_span, snippet
+from ..graph.nodes.gather import aware
+from ..graph.state import AnalysisState, EvidenceBook, HypothesisState, RunContext
+from ..report.model import CommitRef, Location
+from .patterns import Check, fill
+
+
+@dataclass
+class CheckOutcome:
+    delta: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    location: Location | None = None
+    commit: CommitRef | None = None
+
+
+@dataclass
+class CheckEnv:
+    state: AnalysisState
+    ctx: RunContext
+    book: EvidenceBook
+    hyp: HypothesisState
+
+    @property
+    def git(self) -> Git | None:
+        return self.ctx.git
+
+    @property
+    def index(self) -> RepoIndex | None:
+        idx: RepoIndex | None = self.ctx.extra.get("repo_index")
+        return idx
+
+
+def run_check(check: Check, env: CheckEnv) -> CheckOutcome:
+    """Dispatch a check by name."""
+    return _CHECKS[check.name](check, env)
+
+
+_ASSIGN = re.compile(r"\b([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*(?:await\s+|new\s+)?(?:[\w.]+\.)?([A-Za-z_]\w*)\s*\(")
+_CALL_ON = re.compile(r"\b([A-Za-z_]\w*)\s*\([^()]*\)\s*(?:\.|\[|\?\.)")
+_RETURNS_NULL = re.compile(r"\breturn\s+(None|null|nil|undefined)\b|\breturn\s*;")
+
+
+def value_origin(check: Check, env: CheckEnv) -> CheckOutcome:
+    """Follow the missing value back to the function that produced it, and that function's history."""
+    crash, index, git = env.state.facts.crash_location, env.index, env.git
+    if crash is None or index is None or git is None or crash.line is None:
+        return CheckOutcome()
+    lines = index.read_lines(crash.file)
+    if not lines or crash.line > len(lines):
+        return CheckOutcome()
+    callee = _producer(lines, crash.line)
+    if callee is None:
+        return CheckOutcome()
+    found = _find_definition(git, index, callee, env.state.facts.language)
+    if found is None:
+        return CheckOutcome(values={"origin_function": callee})
+    path, def_line, body = found
+    out = CheckOutcome(values={"origin_function": callee, "origin_file": path})
+    for offset, text in enumerate(body):
+        if _RETURNS_NULL.search(text):
+            ret_line = def_line + offset
+            snip = snippet(index, path, ret_line, before=offset, after=1)
+            excerpt = snip.text(mark=ret_line) if snip else text
+            out.evidence.append(env.book.add("source", f"{path}:{ret_line}", excerpt,
+                                             note=f"{callee} can return a missing value here"))
+            out.location = Location(file=path, line=ret_line, function=callee)
+            out.delta += 0.2
+            break
+    commit = _recent_change(git, path, callee, env)
+    if commit is not None:
+        out.commit, eid = commit
+        out.evidence.append(eid)
+        out.values.update(commit=out.commit.sha[:10], commit_subject=out.commit.subject)
+        out.delta += 0.15
+    return out
+
+
+def _producer(lines: list[str], crash_line: int) -> str | None:
+    """The function whose result the crash line uses: called on the line, or assigned above it."""
+    text = lines[crash_line - 1]
+    for m in _CALL_ON.finditer(text):
+        if m.group(1) not in {"if", "for", "while", "print", "len", "str", "int"}:
+            return m.group(1)
+    names = set(re.findall(r"[A-Za-z_]\w*", text))
+    for n in range(crash_line - 1, max(0, crash_line - 40), -1):
+        for m in _ASSIGN.finditer(lines[n - 1]):
+            if m.group(1) in names and m.group(2) not in {"int", "str", "float", "list", "dict", "len"}:
+                return m.group(2)
+        if re.match(r"\s*(?:async\s+)?(?:def|func|function)\b", lines[n - 1]):
+            break
+    return None
+
+
+def _find_definition(git: Git, index: RepoIndex, name: str, language: str | None) -> tuple[str, int, list[str]] | None:
+    for path, line, _text in git.grep(definition_regex(name, language), max_hits=5):
+        lines = index.read_lines(path)
+        if lines:
+            start, end = function_span(lines, line)
+            return path, start, lines[start - 1 : end]
+    return None
+
+
+def _recent_change(git: Git, path: str, function: str, env: CheckEnv) -> tuple[CommitRef, str] | None:
+    history = git.log_function(path, function, max_count=10) or git.log([path], max_count=10)
+    onset = aware(env.state.facts.onset)
+    for commit in history:
+        if onset is not None and commit.date > onset:
+            continue
+        if len(commit.parents) == 0 and len(history) > 1:
+            continue  # the function's creation is not the change that broke it
+        ref = CommitRef(sha=commit.sha, subject=commit.subject, author=commit.author, date=commit.date.isoformat())
+        diff = git.show(commit.sha, [path], max_lines=60)
+        eid = env.book.add("commit", f"commit:{commit.sha}", diff.output or commit.subject,
+                           note=f"last change to {function} before the onset")
+        return ref, eid
+    return None
+
+
+def crash_path_history(check: Check, env: CheckEnv) -> CheckOutcome:
+    """The strongest suspect commit on the crash path (gathered by git blame and log)."""
+    suspects = [s for s in env.state.facts.suspects if s.score >= 0.4 and s.evidence_id]
+    if not suspects:
+        return CheckOutcome()
+    top = suspects[0]
+    return CheckOutcome(delta=0.1, evidence=[top.evidence_id or ""], commit=top.commit,
+                        values={"commit": top.commit.sha[:10], "commit_subject": top.commit.subject})
+
+
+def log_search(check: Check, env: CheckEnv) -> CheckOutcome:
+    """Search the logs for the regex that would confirm the hypothesis."""
+    paths = env.state.incident.log_paths
+    if not paths or not check.pattern:
+        return CheckOutcome()
+    pattern = fill(check.pattern, {k: re.escape(v) for k, v in env.hyp.values.items()})
+    try:
+        re.compile(pattern)
+    except re.error:
+        return CheckOutcome()
+    inc = env.state.incident
+    since = aware(env.state.facts.onset)
+    since = since - timedelta(minutes=30) if since else inc.since
+    result = logs.search(paths, LogQuery(pattern=pattern, regex=True, ignore_case=True, since=since,
+                                         until=inc.until, max_matches=3))
+    if not result.matches:
+        return CheckOutcome(delta=-0.05)
+    rec = result.matches[0].record
+    note = check.why or f"{result.total_matches} log records match /{pattern}/"
+    eid = env.book.add("log", rec.source, rec.raw, note=f"{note} ({result.total_matches} matches)")
+    return CheckOutcome(delta=0.2, evidence=[eid])
+
+
+def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
+    """Where the config key is read, and the commit that last added or removed it."""
+    key = fill(check.key or "", env.hyp.values) if check.key else ""
+    git, index = env.git, env.index
+    if not key or key.startswith("the ") or git is None or index is None:
+        return CheckOutcome()
+    out = CheckOutcome()
+    for path, line, text in git.grep(re.escape(key), max_hits=3):
+        out.evidence.append(env.book.add("config" if not path.endswith(_CODE) else "source", f"{path}:{line}",
+                                         text.strip(), note=f"reads or sets {key}"))
+        out.location = out.location or Location(file=path, line=line)
+        out.delta += 0.05
+    for commit in git.pickaxe(key, max_count=5)[:1]:
+        ref = CommitRef(sha=commit.sha, subject=commit.subject, author=commit.author, date=commit.date.isoformat())
+        out.commit = ref
+        out.evidence.append(env.book.add("commit", f"commit:{commit.sha}", commit.subject,
+                                         note=f"last commit that added or removed {key}"))
+        out.values.update(commit=commit.sha[:10], commit_subject=commit.subject)
+        out.delta += 0.15
+    return out
+
+
+_CODE = (".py", ".js", ".ts", ".go", ".java", ".kt", ".rb", ".cs", ".php", ".rs")
+
+
+def deploy_before_onset(check: Check, env: CheckEnv) -> CheckOutcome:
+    facts = env.state.facts
+    if facts.deploy_id is None:
+        return CheckOutcome()
+    return CheckOutcome(delta=0.1, evidence=[facts.deploy_id], values={"deploy": facts.deploy_text or ""})
+
+
+def first_error(check: Check, env: CheckEnv) -> CheckOutcome:
+    facts = env.state.facts
+    if facts.first_error_id is None:
+        return CheckOutcome()
+    if env.hyp.values.get("cascade") == "yes":
+        return CheckOutcome(delta=0.15, evidence=[facts.first_error_id])
+    return CheckOutcome(delta=-0.1, evidence=[facts.first_error_id])
+
+
+def error_rate(check: Check, env: CheckEnv) -> CheckOutcome:
+    facts = env.state.facts
+    if facts.occurrences <= 1:
+        return CheckOutcome()
+    return CheckOutcome(delta=0.05, values={"occurrences": str(facts.occurrences)})
+
+
+_CHECKS: dict[str, Callable[[Check, CheckEnv], CheckOutcome]] = {
+    "value_origin": value_origin,
+    "crash_path_history": crash_path_history,
+    "log_search": log_search,
+    "config_history": config_history,
+    "deploy_before_onset": deploy_before_onset,
+    "first_error": first_error,
+    "error_rate": error_rate,
+}

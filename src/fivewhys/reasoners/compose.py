@@ -1,0 +1,170 @@
+"""Write the eight-section Report from the offline engine's best hypothesis and its pattern."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING
+
+from ..graph.state import AnalysisState, HypothesisState, RunContext
+from ..report.model import (
+    Classification,
+    EngineInfo,
+    Hypothesis,
+    ImmediateFix,
+    Location,
+    MonitoringItem,
+    Report,
+    RootCause,
+    Summary,
+    Suspect,
+)
+from .patterns import Pattern, fill, fill_items
+
+if TYPE_CHECKING:
+    from .offline import OfflineReasoner
+
+_NEXT_STEPS = [
+    "Reproduce the failure with the exact input from the evidence and capture a full stack trace.",
+    "Give fivewhys the logs around the first occurrence (--log PATH) and the time window (since HH:MM).",
+    "Run inside the service's git repository (or pass --repo) so recent changes on the crash path can be checked.",
+    "Compare the first occurrence with the deploy and config-change history of the affected service.",
+]
+
+
+def compose_report(state: AnalysisState, ctx: RunContext, reasoner: OfflineReasoner) -> Report:
+    """The report for the confirmed hypothesis, or an honest inconclusive one."""
+    hyps = sorted(state.hypotheses, key=lambda h: -h.confidence)
+    best = next((h for h in hyps if h.status == "confirmed"), None)
+    lead = best or (hyps[0] if hyps else None)
+    pattern = reasoner.pattern(lead.pattern_id) if lead else None
+    values = dict(lead.values) if lead else {}
+    if lead and lead.commit:  # the hypothesis' culprit, whichever check found it last
+        values.update(commit=lead.commit.sha[:10], commit_subject=lead.commit.subject)
+    return Report(
+        title=_title(state, pattern, best is None),
+        inconclusive=best is None,
+        classification=_classification(state, pattern),
+        summary=_summary(state),
+        root_cause=_root_cause(state, best, lead, pattern, values),
+        evidence=list(state.evidence),
+        immediate_fix=_fix(pattern, values, best is not None),
+        testing_strategy=_fill_all(pattern.testing if pattern and best else [], values),
+        preventive_measures=_fill_all(pattern.prevention if pattern and best else [], values),
+        monitoring=[MonitoringItem(signal=fill(m.signal, values), query=fill(m.query, values),
+                                   alert=fill(m.alert, values)) for m in (pattern.monitoring if pattern else [])],
+        runbook=_fill_all(pattern.runbook, values) if pattern and best else _next_steps(state, hyps),
+        suspects=_suspects(state, lead),
+        hypotheses=[Hypothesis(id=h.id, statement=h.statement, status=h.status,  # type: ignore[arg-type]
+                               confidence=h.confidence, evidence=h.evidence) for h in state.hypotheses],
+        engine=EngineInfo(name="offline", iterations=state.iteration),
+        warnings=list(state.warnings),
+    )
+
+
+def fingerprint(state: AnalysisState) -> str:
+    """Stable across runs and deploys: type, in-app frame functions and files, masked message."""
+    f = state.facts
+    frames = [f"{a.repo_path or a.frame.file}:{a.frame.function}" for a in state.frames if a.in_app]
+    message = re.sub(r"\d+|0x[0-9a-f]+|'[^']*'|\"[^\"]*\"", "<*>", f.message or f.first_error_message or "")
+    raw = "|".join([f.exception_type or "", message, *frames])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _title(state: AnalysisState, pattern: Pattern | None, inconclusive: bool) -> str:
+    f = state.facts
+    where = f" in {f.crash_location.function or f.crash_location.file}" if f.crash_location else ""
+    head = f"{f.exception_type}: {f.message}" if f.exception_type else (f.first_error_message or "")
+    head = head.strip() or (pattern.title if pattern else state.incident.description or "Unexplained failure")
+    head = head.splitlines()[0][:100]
+    return f"{'Inconclusive: ' if inconclusive else ''}{head}{where}"
+
+
+def _classification(state: AnalysisState, pattern: Pattern | None) -> Classification:
+    observability = pattern.observability if pattern else "deterministic"
+    return Classification(severity=pattern.severity if pattern else "medium",
+                          type=pattern.type if pattern else "runtime",
+                          observability=observability, fingerprint=fingerprint(state))
+
+
+def _summary(state: AnalysisState) -> Summary:
+    f = state.facts
+    loc = f.crash_location
+    if f.exception_type:
+        what = f"{f.exception_type}: {f.message or ''}".strip().rstrip(":")
+        if loc:
+            what += f" — raised in {loc.function or '?'} ({loc.file}:{loc.line})"
+    else:
+        what = f.first_error_message or state.incident.description or "No error was found in the input."
+    services = ", ".join(state.incident.services)
+    if f.occurrences:
+        impact = f"{f.occurrences} occurrence(s) in the logs"
+        if f.first_seen:
+            impact += f" from {f.first_seen.isoformat()} to {(f.last_seen or f.first_seen).isoformat()}"
+    else:
+        impact = "Seen in the input given; no logs were searched." if not state.incident.log_paths else \
+            "The error was not found in the logs given."
+    if services:
+        impact += f"; service: {services}"
+    return Summary(what=what[:500], impact=impact, occurrences=f.occurrences,
+                   first_seen=f.first_seen.isoformat() if f.first_seen else None,
+                   last_seen=f.last_seen.isoformat() if f.last_seen else None)
+
+
+def _root_cause(state: AnalysisState, best: HypothesisState | None, lead: HypothesisState | None,
+                pattern: Pattern | None, values: dict[str, str]) -> RootCause:
+    crash = state.facts.crash_location
+    if best is None:
+        open_ones = "; ".join(f"{h.id} ({h.confidence:.2f}): {h.statement}" for h in state.hypotheses) or "none"
+        return RootCause(statement=f"Inconclusive: the evidence does not confirm a root cause. Open hypotheses: "
+                                   f"{open_ones}", confidence=round(lead.confidence if lead else 0.0, 3),
+                         location=None, surfaced_at=crash, commit=None,
+                         five_whys=[], evidence=list(lead.evidence) if lead else [])
+    statement = best.statement
+    if pattern is not None:
+        statement = fill(pattern.hypothesis, values)
+    if best.commit:
+        statement += f" Introduced by commit {best.commit.sha[:10]} (\"{best.commit.subject}\")."
+    location = best.location or crash
+    surfaced = crash if crash and location and (crash.file, crash.line) != (location.file, location.line) else None
+    if surfaced is not None:
+        statement += f" It surfaced in {surfaced.function or '?'} at {surfaced.file}:{surfaced.line}."
+    whys = _fill_all(pattern.five_whys, values) if pattern else [best.statement]
+    return RootCause(statement=statement, confidence=best.confidence, location=location, surfaced_at=surfaced,
+                     commit=best.commit, five_whys=whys, evidence=list(best.evidence))
+
+
+def _fix(pattern: Pattern | None, values: dict[str, str], confirmed: bool) -> ImmediateFix:
+    if pattern is None or not confirmed:
+        return ImmediateFix(summary="No fix is proposed until a root cause is confirmed; see the runbook for what "
+                                    "to check next.", steps=[])
+    return ImmediateFix(summary=fill(pattern.fix_summary, values), steps=_fill_all(pattern.fix_steps, values))
+
+
+def _fill_all(items: list[str], values: dict[str, str]) -> list[str]:
+    return fill_items(items, values)
+
+
+def _next_steps(state: AnalysisState, hyps: list[HypothesisState]) -> list[str]:
+    steps = [f"Check {h.id}: {h.statement}" for h in hyps[:3]]
+    return steps + _NEXT_STEPS
+
+
+def _suspects(state: AnalysisState, lead: HypothesisState | None) -> list[Suspect]:
+    out: list[Suspect] = []
+    seen: set[tuple[str, int | None]] = set()
+
+    def add(loc: Location | None, score: float, reason: str) -> None:
+        if loc is None or not loc.file or (loc.file, loc.line) in seen:
+            return
+        seen.add((loc.file, loc.line))
+        out.append(Suspect(file=loc.file, line=loc.line, function=loc.function, score=round(score, 3), reason=reason))
+
+    if lead is not None and lead.location is not None:
+        add(lead.location, max(lead.confidence, 0.1), "where the leading hypothesis places the defect")
+    add(state.facts.crash_location, 0.5, "where the failure surfaced (innermost application frame)")
+    app = [a for a in state.frames if a.in_app]
+    for i, a in enumerate(app[:8]):
+        loc = Location(file=a.repo_path or a.frame.file or "?", line=a.frame.line, function=a.frame.function)
+        add(loc, max(0.05, 0.4 - 0.05 * i), "application frame on the failing path")
+    return sorted(out, key=lambda s: -s.score)

@@ -1,0 +1,70 @@
+"""Test helpers: real git repositories with fixed dates, the bundled example builder, the real CLI."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_example_builder():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("example_checkout_build", ROOT / "examples/checkout/build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EXAMPLE = _load_example_builder()
+
+
+class RepoBuilder:
+    """Commit files into a fresh repo at fixed dates, so SHAs are the same on every machine."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+        self.env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str, env: dict[str, str] | None = None) -> str:
+        out = subprocess.run(["git", *args], cwd=self.root, env=env or self.env, check=True,
+                             capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def commit(self, files: dict[str, str], subject: str, date: str, author: str = "Ada Lovelace") -> str:
+        for rel, text in files.items():
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        email = author.split()[0].lower() + "@example.com"
+        env = dict(self.env, GIT_AUTHOR_NAME=author, GIT_AUTHOR_EMAIL=email, GIT_AUTHOR_DATE=date,
+                   GIT_COMMITTER_NAME=author, GIT_COMMITTER_EMAIL=email, GIT_COMMITTER_DATE=date)
+        self.git("add", "-A", env=env)
+        self.git("commit", "-q", "-m", subject, env=env)
+        return self.git("rev-parse", "HEAD")
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(args: list[str], cwd: Path, stdin: bytes | None = None, env: dict[str, str] | None = None) -> CliResult:
+    """Run the real `python -m fivewhys` in a subprocess (no API key: offline)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("ANTHROPIC_API_KEY", "FIVEWHYS_CONFIG")}
+    base["HOME"] = str(cwd)  # no user config file leaks in
+    base.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "fivewhys", *args], cwd=cwd, input=stdin if stdin is not None else b"",
+                          capture_output=True, env=base, timeout=120)
+    return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+
