@@ -1,0 +1,110 @@
+"""Go panics and goroutine dumps.
+
+A crash prints ``panic: value`` (or ``fatal error: msg``), then one section per goroutine
+(``goroutine 7 [running]:``) of function-line / file-line pairs, ``created by`` lines, and
+sometimes a ``runtime stack:`` section. By the corpus convention the first goroutine after the
+panic belongs to the exception; the other sections are extra stacks. Frames are found first and
+the panic header is looked up above them, so log-prefixed headers (``http: panic serving ...``)
+and dumps without any panic (SIGQUIT) both work.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._base import Block, Ctx, make_frame, strip_trailing_group
+from .model import ExtraStack, Frame, ParsedException
+
+_SECTION = re.compile(r"^\s*(goroutine \d+ \[[^\]]*\]|runtime stack):\s*$")
+_PANIC = re.compile(r"(?:^|\s)(panic|fatal error)(?: serving \S+)?: (.*?)\s*$")
+_FILE = re.compile(r"^\s*(\S.*?):(\d+)(?:\s+\+0x[0-9a-fA-F]+)?(?:\s+(?:fp|sp|pc)=0x[0-9a-fA-F]+)*\s*$")
+_CREATED = re.compile(r"^\s*created by (\S+)")
+_ELIDED = re.compile(r"^\s*\.\.\.(?:additional frames elided|\s*\d+ frames elided)\.\.\.\s*$")
+_LOOKBACK = 10
+
+
+def parse(ctx: Ctx, i: int) -> Block | None:
+    """Goroutine sections starting at line ``i`` plus the panic header above them."""
+    if not _SECTION.match(ctx.lines[i]):
+        return None
+    header_at, kind, message = _find_panic(ctx, i)
+    sections, j = _sections(ctx, i)
+    excs: list[ParsedException] = []
+    extra: list[ExtraStack] = []
+    for label, frames in sections:
+        if kind is not None and not excs and label != "runtime stack":
+            excs.append(ParsedException(type=kind, message=message, frames=frames, language="go", thread=label))
+        else:
+            extra.append(ExtraStack(label=label, frames=frames))
+    if kind is not None and not excs:
+        excs.append(ParsedException(type=kind, message=message, language="go"))
+    start = header_at if header_at is not None else i
+    if excs:
+        excs[0].start_line = start + 1
+    return Block(excs, start, j, extra)
+
+
+def _find_panic(ctx: Ctx, i: int) -> tuple[int | None, str | None, str | None]:
+    """The nearest ``panic:`` / ``fatal error:`` line above ``i`` (first of a nested group)."""
+    found: tuple[int, re.Match[str]] | None = None
+    for k in range(i - 1, max(ctx.floor, i - _LOOKBACK) - 1, -1):
+        m = _PANIC.search(ctx.lines[k])
+        if m is not None:
+            found = (k, m)
+        elif found is not None and ctx.lines[k].strip():
+            break
+    if found is None:
+        return None, None, None
+    return found[0], found[1].group(1), found[1].group(2)
+
+
+def _sections(ctx: Ctx, i: int) -> tuple[list[tuple[str, list[Frame]]], int]:
+    """Every consecutive goroutine section from line ``i``; returns them and the end line."""
+    sections: list[tuple[str, list[Frame]]] = []
+    j = i
+    while j < len(ctx.lines):
+        line = ctx.lines[j]
+        sm = _SECTION.match(line)
+        if sm is not None:
+            sections.append((sm.group(1), []))
+            j += 1
+            continue
+        step = _frame_at(ctx, j, sections[-1][1])
+        if step == 0:
+            if not line.strip() and _SECTION.match(ctx.get(_next_nonblank(ctx, j))):
+                j = _next_nonblank(ctx, j)
+                continue
+            break
+        j += step
+    return sections, j
+
+
+def _frame_at(ctx: Ctx, j: int, frames: list[Frame]) -> int:
+    """Consume a function/file pair, a ``created by`` pair or an elision line; lines used (0: none)."""
+    line = ctx.lines[j]
+    if _ELIDED.match(line):
+        return 1
+    if _CREATED.match(line):
+        return 2 if _FILE.match(ctx.get(j + 1)) else 1
+    split = strip_trailing_group(line.strip())
+    fm = _FILE.match(ctx.get(j + 1))
+    if split is None or fm is None or not split[0] or " " in split[0]:
+        return 0
+    frames.append(make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0]))
+    return 2
+
+
+def _next_nonblank(ctx: Ctx, j: int) -> int:
+    k = j
+    while k < len(ctx.lines) and not ctx.lines[k].strip() and k - j < 3:
+        k += 1
+    return k
+
+
+def parse_frame_pair(func_line: str, file_line: str) -> Frame | None:
+    """One Go frame from its two printed lines (used by the pretty-printer round-trip tests)."""
+    split = strip_trailing_group(func_line.strip())
+    fm = _FILE.match(file_line)
+    if split is None or fm is None:
+        return None
+    return make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0])

@@ -1,0 +1,73 @@
+"""PHP traces: ``Uncaught X: msg in file:line`` headers, ``#0 file(line): fn()`` frames, ``Next`` chains.
+
+PHP prints the previous (inner) exception first and each wrapping one after ``Next``; ``{main}``
+ends each stack and is not a frame; ``[internal function]`` is a frame without a file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._base import Block, Ctx, link_cause, make_frame
+from .model import Frame, ParsedException
+
+_FRAME = re.compile(r"^\s*#\d+\s+(?:(?P<file>[^(\s][^(]*?)\((?P<line>\d+)\)|\[internal function\]):\s+(?P<fn>[^(]+?)(?:\(.*\))?\s*$")
+_MAIN = re.compile(r"^\s*#\d+\s+\{main\}\s*$")
+_HEADER = re.compile(
+    r"(?:Uncaught\s+|^Next\s+|^)(?:exception\s+'(?P<qt>[\w\\]+)'\s+with\s+message\s+'(?P<qm>.*)'|(?P<t>[A-Z][\w\\]*))"
+    r"(?::\s(?P<m>.*?))?\s+in\s+(?P<file>\S+?):(?P<line>\d+)\s*$"
+)
+_STACK = re.compile(r"^\s*Stack trace:\s*$")
+_THROWN = re.compile(r"^\s*thrown in .* on line \d+\s*$")
+
+
+def parse_frame(line: str) -> Frame | None:
+    """A ``#N file(line): function(args)`` line, or None (``{main}`` is not a frame)."""
+    m = _FRAME.match(line)
+    if m is None:
+        return None
+    number = m.group("line")
+    return make_frame(file=m.group("file"), line=int(number) if number else None, function=m.group("fn").strip())
+
+
+def parse(ctx: Ctx, i: int) -> Block | None:
+    """A PHP trace whose first ``#0`` frame is on line ``i`` (header searched above)."""
+    if parse_frame(ctx.lines[i]) is None:
+        return None
+    excs: list[ParsedException] = []
+    start = _header(ctx, i, excs)
+    j = i
+    while j < len(ctx.lines):
+        line = ctx.lines[j]
+        frame = parse_frame(line)
+        if frame is not None:
+            excs[-1].frames.append(frame)
+        elif (h := _HEADER.search(line)) is not None and line.lstrip().startswith("Next"):
+            excs.append(_exception(h))
+            link_cause(excs, len(excs) - 1, len(excs) - 2, "previous")
+        elif not (_MAIN.match(line) or _STACK.match(line) or _THROWN.match(line)):
+            break
+        j += 1
+    return Block(excs, start, j)
+
+
+def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:
+    for k in range(i - 1, max(ctx.floor, i - 3) - 1, -1):
+        h = _HEADER.search(ctx.lines[k])
+        if h is not None:
+            excs.append(_exception(h))
+            return k
+        if not _STACK.match(ctx.lines[k]):
+            m = re.match(r"^\s*([A-Z][\w\\]*(?:Exception|Error)):\s(.*)$", ctx.lines[k])
+            if m is not None:
+                excs.append(ParsedException(type=m.group(1), message=m.group(2), language="php"))
+                return k
+            break
+    excs.append(ParsedException(language="php"))
+    return i
+
+
+def _exception(h: re.Match[str]) -> ParsedException:
+    return ParsedException(
+        type=h.group("qt") or h.group("t"), message=h.group("qm") if h.group("qt") else (h.group("m") or ""), language="php"
+    )

@@ -1,0 +1,15 @@
+"""Redaction: secrets and personal data out, evidence (ids, SHAs, paths, timestamps) kept.
+
+    >>> r = Redactor()
+    >>> r.redact("db=postgres://app:hunter2hunter2@db:5432/x mail=ann@example.org")
+    'db=postgres://<SECRET:url-credentials#1>@db:5432/x mail=<EMAIL#1>'
+
+Modules: ``_rules`` (the table of named patterns), ``_checks`` (the validators the rules use),
+``_engine`` (overlap resolution, placeholders, the JSON-lines filter).
+"""
+
+from __future__ import annotations
+
+from fivewhys.redact._engine import Redactor, redact, redact_jsonl
+
+__all__ = ["Redactor", "redact", "redact_jsonl"]

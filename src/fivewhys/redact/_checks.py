@@ -1,0 +1,219 @@
+"""Validators the rule table refers to: is this match really a secret / a card / an address?
+
+Every function here is pure and cheap; regexes find candidates, these decide. Keeping the
+decisions in small named functions (instead of ever longer regexes) is what lets the rules stay
+readable and lets the tests pin each decision on its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+
+# Values that stand for a secret without being one: templates, env references, masks.
+_PLACEHOLDER = re.compile(
+    r"""^(?:
+        \$\{.*\}?|\$\(.*|\$[A-Za-z_][\w.]*|\{\{.*|%[sdr]|%\(.*|<[^<>]*>|\[[A-Za-z _-]*\]
+      | \*+|x{3,}|X{3,}|\.{3}|…
+      | (?i:none|null|nil|undefined|true|false|yes|no|empty|redacted|masked|hidden|changeme
+           |change_me|password|secret|token|example|sample|dummy|test|string|required|optional)
+    )$""",
+    re.X,
+)
+_SAME_CHAR_RUN = re.compile(r"(.)\1{5,}")
+_MASK_WORDS = re.compile(
+    r"(?i)x{6,}|\*{4,}|your[_-]|_here\b|placeholder|example|fake|dummy|\.\.\.$|^<|^\{|(?-i:^[A-Z]+(?:_[A-Z]+)+$)"
+)
+_SEQUENCE = "0123456789abcdefghijklmnopqrstuvwxyz"
+_VOWELS = frozenset("aeiouAEIOU")
+_ALPHA_RUN = re.compile(r"[A-Z]?[a-z]{3,}")
+
+# Words a key may end with that make it metadata about a secret, not the secret itself.
+DENY_LAST = frozenset(
+    """id ids name names type types url uri urls endpoint host file files path paths dir length len
+    size count expiry expires expiration expire ttl timeout version hash hashes format mode algorithm
+    alg method header headers field fields env var vars param params prefix suffix pattern regex
+    policy store ref arn location label index enabled required status rotation days event events
+    bucket provider source scope usage limit limits rate id_ref kind class schema table column
+    column_name min max valid validity bytes encoding charset validator lifetime age duration
+    manager handler service filter factory provider store issuer audience exception error errors
+    failure failed invalid missing expired required mismatch secrets""".split()
+)
+# Words anywhere in a key that make it a non-secret (public halves, DB keys, UI keys, counters).
+DENY_ANY = frozenset(
+    """public pub primary foreign csrf xsrf authenticity keyboard keycode keymap max min num
+    total tokens sort partition cache idempotency integrity checksum digest md md5 sha sha1 sha256
+    sha512 etag fingerprint""".split()
+)
+_STRONG_PARTS = (
+    "password", "passwd", "passwort", "passphrase", "secret", "token", "apikey", "credential",
+    "privatekey", "accesskey", "authkey",
+)
+_STRONG_WORDS = frozenset("pass pwd auth creds cred pat".split())
+_WEAK_LAST = frozenset("key pw sig signature session sessionid sid login hmac".split())
+_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
+
+
+def key_words(key: str) -> list[str]:
+    """Split an identifier (``AWS_SECRET_ACCESS_KEY``, ``clientSecret``) into lowercase words."""
+    return [w.lower() for w in _CAMEL.findall(key)]
+
+
+DENIED, NEUTRAL, WEAK, STRONG = -1, 0, 1, 2
+
+
+def key_strength(key: str) -> int:
+    """How strongly a key name says "my value is a secret".
+
+    Returns STRONG (``password``, ``api_token``: any real value is a secret), WEAK (``..._key``:
+    only a random-looking value), NEUTRAL (``cloudflare``: only a very random value) or DENIED
+    (``token_url``, ``primary_key``, ``max_tokens``: metadata about a secret, never the secret).
+    """
+    segment = key.rsplit(".", 1)[-1]
+    words = key_words(segment)
+    if not words or words[-1] in DENY_LAST or DENY_ANY.intersection(words):
+        return DENIED
+    joined = "".join(words)
+    if any(p in joined for p in _STRONG_PARTS) or _STRONG_WORDS.intersection(words):
+        return STRONG
+    return WEAK if words[-1] in _WEAK_LAST else NEUTRAL
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def is_placeholder(value: str) -> bool:
+    """True for values that only stand for a secret (``${TOKEN}``, ``<YOUR_KEY>``, ``****``)."""
+    v = value.strip().strip("\"'`")
+    return not v or bool(_PLACEHOLDER.match(v) or _MASK_WORDS.search(v))
+
+
+def is_sequence(value: str, run: int = 10) -> bool:
+    """True for alphabets and counting runs (``abcdefghij``, ``0123456789``): charsets, not keys."""
+    low = value.lower()
+    return any(low[i:i + run] in _SEQUENCE for i in range(len(low) - run + 1))
+
+
+def is_wordy(value: str) -> bool:
+    """True when most of the value is pronounceable words (an identifier, not a random token).
+
+    Random tokens have few vowels in their letter runs; names like ``requiredCharacteristicTypes``
+    or ``jetbrains.mps.v8_elimination`` are mostly words.
+    """
+    word_chars = sum(
+        len(run) for run in _ALPHA_RUN.findall(value) if len(run) >= 4 and sum(c in _VOWELS for c in run) * 10 >= len(run) * 3
+    )
+    return word_chars * 10 >= len(value) * 4
+
+
+def is_code_ref(value: str) -> bool:
+    """True for code, not data: ``cache["k"]``, ``os.environ.get(``, ``Ed25519.KeyPair``."""
+    if _CALL.match(value):
+        return True
+    last = value.rsplit(".", 1)[-1]
+    return bool(_DOTTED.match(value)) and (is_wordy(last) or last.isupper())
+
+
+def has_alnum(value: str) -> bool:
+    """True when the value holds at least one letter or digit."""
+    return any(ch.isalnum() for ch in value)
+
+
+def looks_random(value: str, min_len: int = 16, min_entropy: float = 2.9) -> bool:
+    """True for values that look generated: long enough, varied, letters and digits mixed."""
+    if len(value) < min_len or entropy(value) < min_entropy or _SAME_CHAR_RUN.search(value):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    has_alpha = any(c.isalpha() for c in value)
+    mixed_case = value != value.lower() and value != value.upper()
+    return (has_digit and has_alpha) or (mixed_case and len(value) >= 20)
+
+
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_DIGEST = re.compile(r"(?i)(?:sha\d*|md5|blake2\w*|crc32)[-:]")
+_TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
+# A value that is code, not data: cache["k"], os.environ.get(, settings.SECRET
+_CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\[|\()")
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+
+def very_random(value: str) -> bool:
+    """A token-shaped value random enough to be a key even under a neutral name.
+
+    Hex strings and UUIDs are excluded on purpose: under a neutral name they are ids, SHAs and
+    digests, the evidence an investigation runs on.
+    """
+    if len(value) < 24 or not _TOKEN_CHARS.fullmatch(value) or _UUID.fullmatch(value) or _DIGEST.match(value):
+        return False
+    mixed_case = value.lower() != value and value.upper() != value
+    if _HEX.fullmatch(value) and not mixed_case:  # digests print hex in one case; keys need not
+        return False
+    if value.count("/") > 1 or value.count(".") > 2 or not looks_random(value, 24, 4.0):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    return has_digit and (mixed_case or (len(value) >= 32 and entropy(value) >= 4.3))
+
+
+def plausible_secret(value: str, strength: int) -> bool:
+    """Decide whether the value of a key of the given strength is worth redacting."""
+    if strength == DENIED or is_placeholder(value) or not has_alnum(value) or is_code_ref(value):
+        return False
+    if strength == STRONG:
+        if value.isdigit():
+            return len(value) >= 8
+        return len(value) >= 4 and not _SAME_CHAR_RUN.search(value)
+    if is_sequence(value) or is_wordy(value):
+        return False
+    if strength == WEAK:
+        return looks_random(value, 18)
+    return very_random(value)
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn checksum every payment card number satisfies."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+# Issuer prefixes and lengths of the major card networks (ISO/IEC 7812 IIN ranges).
+_CARD_IIN = re.compile(
+    r"^(?:4\d{12}(?:\d{3}){0,2}|5[1-5]\d{14}|2(?:2[2-9]|[3-6]\d|7[01])\d{13}|2720\d{12}"
+    r"|3[47]\d{13}|3(?:0[0-5]|[689]\d)\d{11,16}|6(?:011|5\d\d|4[4-9]\d)\d{12,15}"
+    r"|35(?:2[89]|[3-8]\d)\d{12,15}|(?:5[06-9]|6\d)\d{10,17}|1\d{14})$"
+)
+
+
+def card_ok(number: str) -> bool:
+    """True for a Luhn-valid number with a known issuer prefix and a card length."""
+    digits = "".join(c for c in number if c.isdigit())
+    return 13 <= len(digits) <= 19 and bool(_CARD_IIN.match(digits)) and luhn_ok(digits)
+
+
+def ipv4_ok(text: str) -> bool:
+    """True for a dotted quad with every octet 0-255 and no leading zeros."""
+    parts = text.split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts)
+
+
+def ipv6_ok(text: str) -> bool:
+    """True for a valid IPv6 address that is not just a few colons."""
+    if text.count(":") < 2 or not any(c.isalnum() for c in text):
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,116 @@
+"""The Redactor: run the rule table, resolve overlaps, substitute stable placeholders."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections import Counter
+from typing import TextIO
+
+from fivewhys.errors import InputError
+from fivewhys.redact._rules import Span, rules
+
+# What our own placeholders look like; text inside one is never matched again (idempotence).
+PLACEHOLDER = re.compile(r"<(?:SECRET:[a-z0-9\-]+|[A-Z]+)#\d+>")
+
+
+class Redactor:
+    """Replaces secrets and personal data with typed placeholders, stable for its lifetime.
+
+    The same value always gets the same placeholder from one Redactor (``<SECRET:token#1>``,
+    ``<EMAIL#2>``), so an excerpt stays correlatable after redaction. Use one Redactor per
+    analysis; ``findings`` counts what was replaced, per kind, never the values.
+    """
+
+    def __init__(self) -> None:
+        self._assigned: dict[tuple[str, str], str] = {}
+        self._numbers: Counter[str] = Counter()
+        self._findings: Counter[str] = Counter()
+
+    @property
+    def findings(self) -> dict[str, int]:
+        """Occurrences replaced so far, per kind (``{"aws-access-key": 2, "EMAIL": 1}``)."""
+        return dict(self._findings)
+
+    def redact(self, text: str) -> str:
+        """Return ``text`` with every secret and personal datum replaced by its placeholder.
+
+        Args:
+            text: any text: log lines, a stack trace, a config file, a JSON document.
+
+        Returns:
+            The redacted text; identical to ``text`` when nothing sensitive was found.
+        """
+        spans = find_spans(text)
+        if not spans:
+            return text
+        out: list[str] = []
+        pos = 0
+        for start, end, label in spans:
+            out.append(text[pos:start])
+            out.append(self._placeholder(label, text[start:end]))
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+    def _placeholder(self, label: str, value: str) -> str:
+        self._findings[label] += 1
+        key = (label, value)
+        found = self._assigned.get(key)
+        if found is None:
+            tag = label if label.isupper() else f"SECRET:{label}"
+            self._numbers[tag] += 1
+            found = self._assigned[key] = f"<{tag}#{self._numbers[tag]}>"
+        return found
+
+
+def find_spans(text: str) -> list[Span]:
+    """All non-overlapping sensitive spans in ``text``, in order; earlier rules win overlaps."""
+    taken: list[tuple[int, int]] = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
+    starts = [s for s, _ in taken]
+    chosen: list[Span] = []
+    for rule in rules():
+        for start, end, label in rule.find(text):
+            if start >= end or _overlaps(starts, taken, start, end):
+                continue
+            i = bisect.bisect_left(starts, start)
+            starts.insert(i, start)
+            taken.insert(i, (start, end))
+            chosen.append((start, end, label))
+    chosen.sort()
+    return chosen
+
+
+def _overlaps(starts: list[int], taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect.bisect_left(starts, start)
+    if i < len(taken) and taken[i][0] < end:
+        return True
+    return i > 0 and taken[i - 1][1] > start
+
+
+def redact(text: str) -> str:
+    """Redact ``text`` with a fresh Redactor (placeholders numbered from 1)."""
+    return Redactor().redact(text)
+
+
+def redact_jsonl(infile: TextIO, outfile: TextIO) -> None:
+    """Redact a stream of JSON lines ``{"id", "text"}``, writing ``{"id", "text"}`` per line.
+
+    One Redactor serves the whole stream, so a value keeps its placeholder across lines.
+
+    Raises:
+        InputError: a line is not a JSON object with a string ``text``.
+    """
+    redactor = Redactor()
+    for n, line in enumerate(infile, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {n}: not JSON: {exc.msg}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise InputError(f'line {n}: expected an object with a string "text"')
+        out = {"id": record.get("id"), "text": redactor.redact(record["text"])}
+        outfile.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -1,0 +1,375 @@
+"""The rule table: named patterns, each with the group to replace and the check that confirms it.
+
+Rules are data. A rule finds candidate spans with one compiled regex; an optional check (from
+``_checks``) or span function decides what, if anything, in the match is sensitive. Earlier rules
+win when spans overlap, so the table is ordered from the most specific (a documented token prefix)
+to the most generic (a secret-looking value next to a secret-looking key, then personal data).
+
+Token formats below are the vendors' documented prefixes and lengths; no rule is keyed to a
+sample value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from fivewhys.redact import _checks as ck
+
+Span = tuple[int, int, str]
+"""(start, end, label) of one value to replace."""
+
+SpanFn = Callable[[re.Match[str]], Iterator[Span]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named pattern.
+
+    Attributes:
+        label: the placeholder type: ``aws-access-key`` gives ``<SECRET:aws-access-key#1>``;
+            an upper-case label is personal data and gives ``<EMAIL#1>``.
+        pattern: the regex source; the named group ``s`` (else the whole match) is replaced.
+        check: confirms a match (gets the text of group ``s``); None accepts every match.
+        spans: replaces the default "group s" logic for rules that yield several values
+            (cookies) or choose the label from the match (key = value).
+        flags: regex flags.
+    """
+
+    label: str
+    pattern: str
+    check: Callable[[str], bool] | None = None
+    spans: SpanFn | None = None
+    flags: int = 0
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", re.compile(self.pattern, self.flags))
+
+    def find(self, text: str) -> Iterator[Span]:
+        """Yield the spans this rule redacts in ``text``."""
+        for m in self.regex.finditer(text):
+            if self.spans is not None:
+                yield from self.spans(m)
+                continue
+            group = "s" if "s" in self.regex.groupindex else 0
+            value = m.group(group)
+            if value and (self.check is None or self.check(value)):
+                yield m.start(group), m.end(group), self.label
+
+
+def _not_mask(value: str) -> bool:
+    """A prefixed token made of one repeated filler (``ghp_xxxx…``) is documentation, not a key."""
+    body = value.split("_", 1)[-1] if "_" in value[:12] else value
+    return not (ck.is_placeholder(body) or ck.entropy(body) < 2.5 or re.search(r"(.)\1{7,}", body))
+
+
+def _random_not_words(value: str) -> bool:
+    """For short, common prefixes (``hf_``, ``xoxb-``) a body of words is an identifier."""
+    return _not_mask(value) and not ck.is_wordy(value.split("_", 1)[-1].split("-", 1)[-1])
+
+
+def _random(value: str) -> bool:
+    return ck.looks_random(value) and _not_mask(value)
+
+
+# --------------------------------------------------------------------------- documented prefixes
+# (label, pattern); every token is checked with _not_mask so doc fillers ("xxxx") stay.
+_B = r"(?<![A-Za-z0-9_\-])"  # token start: not inside a longer word
+_E = r"(?![A-Za-z0-9_\-])"  # token end
+PREFIXED: list[tuple[str, str]] = [
+    ("aws-access-key", _B + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}" + _E),
+    ("aws-bedrock-key", _B + r"ABSK[A-Za-z0-9+/]{60,}={0,2}"),
+    ("aws-bedrock-key", r"bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}"),
+    ("github-token", _B + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}" + _E),
+    ("github-token", _B + r"github_pat_[A-Za-z0-9_]{40,}"),
+    ("gitlab-token", _B + r"gl(?:pat|ptt|dt|rt|cbt|imt|agent|oas|soat|ffct|ft|rtr|wt)-[A-Za-z0-9_\-.]{20,}"),
+    ("gitlab-token", _B + r"GR1348941[A-Za-z0-9_\-]{20,}"),
+    ("slack-token", _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{9,}[A-Za-z0-9]"),
+    ("slack-token", _B + r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,}"),
+    ("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[A-Za-z0-9+/_\-]{20,})"),
+    ("stripe-key", _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}"),
+    ("stripe-key", _B + r"whsec_[A-Za-z0-9+/]{20,}"),
+    ("twilio-key", _B + r"SK[0-9a-fA-F]{32}" + _E),
+    ("sendgrid-key", _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
+    ("anthropic-key", _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_\-]{20,}"),
+    ("openai-key", _B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"),
+    ("openai-key", _B + r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
+    ("openai-key", _B + r"sk-[A-Za-z0-9]{48}" + _E),
+    ("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E),
+    ("huggingface-token", _B + r"api_org_[A-Za-z0-9]{30,}" + _E),
+    ("llm-api-key", _B + r"(?:pplx|gsk|xai)[-_][A-Za-z0-9]{40,}"),
+    ("llm-api-key", _B + r"r8_[A-Za-z0-9]{37}" + _E),
+    ("gcp-api-key", _B + r"AIza[A-Za-z0-9_\-]{35}" + _E),
+    ("azure-client-secret", _B + r"[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}" + r"(?![A-Za-z0-9_~.\-])"),
+    ("jwt", _B + r"ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_/\\\-]{10,}(?:\.[A-Za-z0-9_/\\+\-]+={0,2})?"),
+    ("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E),
+    ("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
+    ("digitalocean-token", _B + r"do[opr]_v1_[a-f0-9]{64}" + _E),
+    ("shopify-token", _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E),
+    ("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_\-]{20,}"),
+    ("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"),
+    ("sentry-token", _B + r"sntrys_eyJ[A-Za-z0-9+/=_]{40,}"),
+    ("sentry-token", _B + r"sntryu_[a-f0-9]{64}" + _E),
+    ("grafana-token", _B + r"gl(?:c|sa)_[A-Za-z0-9+/=_]{32,}"),
+    ("databricks-token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E),
+    ("atlassian-token", _B + r"ATATT3[A-Za-z0-9_\-=]{100,}"),
+    ("linear-key", _B + r"lin_api_[A-Za-z0-9]{40}" + _E),
+    ("newrelic-key", _B + r"NR(?:AK|JS|II|RA)-[A-Za-z0-9]{19,32}" + _E),
+    ("postman-key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E),
+    ("pulumi-token", _B + r"pul-[a-f0-9]{40}" + _E),
+    ("prefect-token", _B + r"pnu_[A-Za-z0-9]{36}" + _E),
+    ("mailgun-key", _B + r"key-[a-f0-9]{32}" + _E),
+    ("mailchimp-key", _B + r"[a-f0-9]{32}-us\d{1,2}" + _E),
+    ("artifactory-key", _B + r"AKCp[A-Za-z0-9]{69}" + _E),
+    ("openshift-token", _B + r"sha256~[A-Za-z0-9_\-]{43}" + _E),
+    ("telegram-token", _B + r"\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _E),
+    ("discord-token", _B + r"[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}" + _E),
+    ("heroku-key", _B + r"HRKU-[A-Za-z0-9_\-]{40,}"),
+    ("onepassword-key", _B + r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}" + _E),
+    ("onepassword-token", _B + r"ops_eyJ[A-Za-z0-9+/=]{100,}"),
+    ("easypost-token", _B + r"EZ[AT]K[A-Za-z0-9]{54}" + _E),
+    ("notion-token", _B + r"ntn_\d{11}[A-Za-z0-9]{35}" + _E),
+    ("facebook-token", _B + r"EAA[A-Za-z0-9]{100,}" + _E),
+    ("facebook-token", _B + r"\d{15,16}(?:\||%7C)[A-Za-z0-9_\-]{27}" + _E),
+    ("flyio-token", _B + r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})"),
+    ("plaid-token", _B + r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" + _E),
+    ("teams-webhook", r"webhook\.office\.com/webhookb2/(?P<s>[A-Za-z0-9\-]+@[A-Za-z0-9\-]+/IncomingWebhook/[A-Za-z0-9]+/[A-Za-z0-9\-]+)"),
+    ("sourcegraph-token", _B + r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}" + _E),
+    ("square-token", _B + r"sq0(?:atp|csp)-[A-Za-z0-9_\\\-]{22,60}"),
+    ("shippo-token", _B + r"shippo_(?:live|test)_[a-fA-F0-9]{40}" + _E),
+    ("planetscale-token", _B + r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9=._\-]{32,64}"),
+    ("yandex-token", _B + r"(?:t1\.[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]{86}=*|YC[A-Za-z0-9_\-]{38}|AQVN[A-Za-z0-9_\-]{35,38})" + _E),
+    ("dynatrace-token", _B + r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}" + _E),
+    ("flutterwave-key", _B + r"FLW(?:PUBK|SECK)_TEST-[a-hA-H0-9]{12,32}(?:-X)?" + _E),
+    ("telegram-token", _B + r"\d{5,16}:A[A-Za-z0-9_\-]{34}" + _E),
+    ("adobe-secret", _B + r"p8e-[A-Za-z0-9]{32}" + _E),
+    ("cloudflare-key", _B + r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}" + _E),
+    ("intra42-secret", _B + r"s-s4t2(?:ud|af)-[a-f0-9]{64}" + _E),
+    ("age-secret-key", _B + r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" + _E),
+]
+
+_WORDY_PREFIXES = frozenset({"huggingface-token", "slack-token"})
+
+# --------------------------------------------------------------------------- private keys
+_PEM_HEAD = r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
+PEM_FULL = _PEM_HEAD + r"(?P<s>(?:(?!-----)[\s\S]){12,20000}?)-----END[ A-Z0-9]*PRIVATE KEY"
+# A key cut off by a log line limit: redact up to a blank line or the end of the text.
+PEM_CUT = _PEM_HEAD + r"(?P<s>(?:(?!-----)[^\n]|\n(?![ \t]*\n)){12,8000})"
+
+
+def _pem_body(value: str) -> bool:
+    return len(re.sub(r"\s|\\n|\\r", "", value)) >= 12
+
+
+# --------------------------------------------------------------------------- credentials in commands/URLs
+URL_CREDS = (
+    r"(?i)\b[a-z][a-z0-9+.\-]{1,20}://"
+    r"(?P<s>[^\s:/?#@\"'<>\[\]]*:[^\s/?#\"'<>]+)@(?=[A-Za-z0-9\[_])"
+)
+CURL_USER = r"(?:\s-u|--user)[ \t]+(?P<q>[\"']?)(?P<s>[^\s\"':]*:[^\s\"']*|[^\s\"':]+:)(?P=q)"
+
+
+def _userinfo_ok(value: str) -> bool:
+    """user:password is a credential unless either half is a placeholder or the pair is a demo."""
+    user, _, password = value.partition(":")
+    secret = password or user
+    variable = user.startswith("$") or password.startswith("$") or re.search(r"[<>\[\]{}]", value)
+    if variable or ck.is_placeholder(secret) or re.fullmatch(r"(.)\1*", secret):
+        return False
+    return ck.has_alnum(secret) and not (user == password and len(secret) < 8)
+
+
+# --------------------------------------------------------------------------- headers
+HEADER = (
+    r"(?i)(?<![\w-])(?P<h>(?:proxy-)?authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)[a-z\-]*|api-?key)"
+    r"\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?[ \t]*"
+    r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key|sso-key|ssws|oauth)[ \t]+)?"
+    r"(?!(?i:bearer|basic|token|digest)\b)(?P<s>[^\s\"'\\,;]{4,})"
+)
+COOKIE = r"(?i)(?<![\w-])(?P<h>set-cookie|cookie)\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?(?P<v>[^\n\"'\\]+)"
+_COOKIE_PAIR = re.compile(r"(?:^|;)\s*([^=;\s]+)=([^;]*)")
+_COOKIE_ATTRS = frozenset("path domain expires max-age samesite secure httponly priority version comment".split())
+
+
+def _header_spans(m: re.Match[str]) -> Iterator[Span]:
+    value = m.group("s")
+    if ck.key_strength(m.group("h")) != ck.DENIED and ck.plausible_secret(value, ck.STRONG):
+        yield m.start("s"), m.end("s"), "auth-header"
+
+
+def _cookie_spans(m: re.Match[str]) -> Iterator[Span]:
+    """Every cookie value in a Cookie header, the first one in Set-Cookie (the rest are attributes)."""
+    base = m.start("v")
+    first_only = m.group("h").lower() == "set-cookie"
+    for pm in _COOKIE_PAIR.finditer(m.group("v")):
+        name, value = pm.group(1), pm.group(2).strip()
+        if name.lower() in _COOKIE_ATTRS:
+            continue
+        if len(value) >= 8 and not ck.is_placeholder(value):
+            start = base + pm.start(2) + (len(pm.group(2)) - len(pm.group(2).lstrip()))
+            yield start, start + len(value), "cookie"
+        if first_only:
+            return
+
+
+# --------------------------------------------------------------------------- key = value
+_KEY = r"(?<![\w.\-@=])\$?(?P<key>-{0,2}[A-Za-z0-9_][\w.\-]{0,80})"
+# Go/C declarations put a type between the name and the "=": var fooToken string = "..."
+_TYPE = r"(?:[ \t]+(?:string|String|str|char|bytes|\[\]byte)\b)?"
+_SEP = (
+    r"(?P<kq>\\?[\"'])?(?:\[\d*\])?" + _TYPE + r"[ \t]*"
+    r"(?P<sep>:::=|::=|:=|=>|\?=|\.=|\+=|!==?|===?|=|:(?!:)|\((?=\s*[\"'`])|(?<=[\w\"'])(?=[ \t]+[\"'`]))[ \t]*@?"
+)
+# The value is a lookahead so that a rejected pair (url=...) does not hide a key inside its value.
+_VALUE = r"(?=(?P<q>\\?[\"'`])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>(?:[^\s\"'`,;\\&]|&(?!\w+=)){1,400}))"
+ASSIGN = _KEY + _SEP + _VALUE
+REVERSED = r"(?P<q>[\"'`])(?P<qv>[^\"'`\n]{1,400})(?P=q)[ \t]*(?:===?|!==?)[ \t]*(?P<key>[A-Za-z_][\w.]{0,80})"
+XML_KV = r"(?i)\b(?:key|name)=\"(?P<key>[^\"]{1,80})\"\s+value=\"(?P<qv>[^\"]{1,400})\""
+KEY_COMMA = r"(?P<kq>[\"'])(?P<key>[A-Za-z_][\w.\-]{0,80})(?P=kq)[ \t]*,[ \t]*(?P<q>[\"'])(?P<qv>[^\"'\n]{1,400})(?P=q)"
+K8S_ENV = (
+    r"\bname:[ \t]*[\"']?(?P<key>[\w.\-]{1,80})[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
+    r"(?:(?P<q>[\"'])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>[^\s\"']{1,400}))"
+)
+XML_ELEMENT = r"<(?P<key>[A-Za-z_][\w.\-]{0,80})>\s*(?P<qv>[^<>\s]{4,400})\s*</(?P=key)>"
+K8S_DATA = r"(?m)^(?P<ind>[ \t]*)(?:data|stringData):[ \t]*\n(?P<block>(?:(?P=ind)[ \t]+[^\n]*(?:\n|$))+)"
+_K8S_VALUE = re.compile(r"^[ \t]+[\w.\-]+:[ \t]*['\"]?([^\s'\"#]{4,})", re.M)
+# Bundler reads host credentials from BUNDLE_<HOST> variables (BUNDLE_GEMS__EXAMPLE__COM=user:pass)
+BUNDLER = r"\bBUNDLE_[A-Z0-9_]*__[A-Z0-9_]+[\"']?[ \t]*[:=][ \t]*[\"']?(?P<s>[^\s\"':]+:[^\s\"']+)"
+CLI_FLAG = r"(?<!\S)--?(?P<key>[A-Za-z][\w\-]{0,40})[ \t]+(?P<bv>[^\s\"'`-][^\s\"'`]{3,400})"
+AZURE_SAS = r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{20,})"
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?$")
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _label_for(key: str) -> str:
+    joined = "".join(ck.key_words(key))
+    for word, label in (("pass", "password"), ("pwd", "password"), ("token", "token"), ("secret", "secret"),
+                        ("cred", "credential"), ("auth", "token")):
+        if word in joined:
+            return label
+    return "key"
+
+
+def _trim(value: str) -> str:
+    """Drop closing brackets that belong to the surrounding code, not to the value."""
+    while value and value[-1] in _CLOSERS and value.count(value[-1]) > value.count(_CLOSERS[value[-1]]):
+        value = value[:-1]
+    return value
+
+
+def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
+    """The value of a secret-like key, if it looks like a real value and not a placeholder."""
+    strength = ck.key_strength(m.group("key"))
+    groups = m.groupdict()
+    sep = groups.get("sep")
+    if strength == ck.DENIED or (sep in ("", "(") and strength != ck.STRONG):
+        return
+    name = "qv" if groups.get("qv") is not None else "bv"
+    start, end = m.span(name)
+    if name == "bv":
+        end = start + len(_trim(m.group(name)))
+        if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
+            end = _to_end_of_config_line(m, end)
+    if ck.plausible_secret(m.string[start:end], strength):
+        yield start, end, _label_for(m.group("key"))
+
+
+def _to_end_of_config_line(m: re.Match[str], end: int) -> int:
+    """A bare value of a key that starts a config line (YAML, ini) runs to the end of the line."""
+    text, key_start = m.string, m.start("key")
+    line_start = text.rfind("\n", 0, key_start) + 1
+    if not _LINE_START.search(text, 0, key_start) or key_start - line_start > 40:
+        return end
+    eol = text.find("\n", end)
+    rest = text[end:len(text) if eol < 0 else eol].rstrip(" \t\r,;\"'`")
+    # only plain words follow (a passphrase), not further key=value pairs
+    return end + len(rest) if rest and not re.search(r"[=:;&]", rest) else end
+
+
+def _cli_spans(m: re.Match[str]) -> Iterator[Span]:
+    if ck.key_strength(m.group("key")) == ck.STRONG:
+        yield from _kv_spans(m)
+
+
+def _k8s_secret_spans(m: re.Match[str]) -> Iterator[Span]:
+    """Every value under ``data:``/``stringData:`` of a Kubernetes Secret manifest."""
+    if not re.search(r"(?im)^\s*kind:\s*['\"]?secret\b", m.string):
+        return
+    for vm in _K8S_VALUE.finditer(m.group("block")):
+        value = vm.group(1)
+        if not ck.is_placeholder(value):
+            yield m.start("block") + vm.start(1), m.start("block") + vm.end(1), "k8s-secret"
+
+
+# --------------------------------------------------------------------------- personal data
+EMAIL = r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|xn--[a-z0-9\-]{2,30})(?![\w\-])"
+IPV4 = r"(?<![\w.])(?P<s>(?:\d{1,3}\.){3}\d{1,3})(?![\w]|\.\d)"
+IPV6 = r"(?<![\w:.])(?P<s>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.]+)?)(?![\w:]|\.\d)"
+CARD = r"(?<![\w.\-/])(?<!\d[ \-])(?P<s>\d(?:[ \-]?\d){12,18})(?![\w.]|[ \-]\d)"
+_CARD_CONTEXT = re.compile(r"(?i)(card|pan|cc|credit|visa|amex|mastercard)\w*[\"']?\s*[:=]\s*[\"']?$")
+PHONE = (
+    r"(?<![\w+\-.:/#])(?P<s>\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){1,5}[ .\-]?\d{2,5}"
+    r"|\(\d{3}\)[ .\-]?\d{3}[ .\-]\d{4}"
+    r"|\d{3}[.\-]\d{3}[.\-]\d{4}"
+    r"|0\d{1,2}-\d{3,4}-\d{4}|0\d-\d{7})(?![\w\-]|\.\d)"
+)
+PHONE_CONTEXT = r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:\s+(?:is|number|no\.?))?\s*[:=]?\s*(?P<s>\+?1?[3-9]\d{9,10})(?!\d)"
+
+
+def _card_spans(m: re.Match[str]) -> Iterator[Span]:
+    value = m.group("s")
+    if not ck.card_ok(value):
+        return
+    # a plain run of digits as the value of a named field (bytes_sent=..., order_number=...)
+    # is that field's value; only card-like keys make it a card
+    before = m.string[max(0, m.start("s") - 40):m.start("s")]
+    if value.isdigit() and re.search(r"[\w\"'][\"']?\s*[:=]\s*[\"']?$", before) and not _CARD_CONTEXT.search(before):
+        return
+    yield m.start("s"), m.end("s"), "CARD"
+
+
+def _phone_ok(value: str) -> bool:
+    digits = sum(c.isdigit() for c in value)
+    return 7 <= digits <= 15
+
+
+def _build_rules() -> list[Rule]:
+    rules = [
+        Rule("private-key", PEM_FULL, _pem_body),
+        Rule("private-key", PEM_CUT, _pem_body),
+    ]
+    rules += [
+        Rule(label, pattern, _random_not_words if label in _WORDY_PREFIXES else _not_mask) for label, pattern in PREFIXED
+    ]
+    rules += [
+        Rule("url-credentials", URL_CREDS, _userinfo_ok),
+        Rule("basic-auth", CURL_USER, _userinfo_ok),
+        Rule("auth-header", HEADER, spans=_header_spans),
+        Rule("cookie", COOKIE, spans=_cookie_spans),
+        Rule("azure-sas", AZURE_SAS, ck.looks_random),
+        Rule("bundler-credentials", BUNDLER, _userinfo_ok),
+        Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans),
+        Rule("key", XML_KV, spans=_kv_spans),
+        Rule("key", XML_ELEMENT, spans=_kv_spans),
+        Rule("key", K8S_ENV, spans=_kv_spans),
+        Rule("key", KEY_COMMA, spans=_kv_spans),
+        Rule("key", REVERSED, spans=_kv_spans),
+        Rule("key", ASSIGN, spans=_kv_spans),
+        Rule("key", CLI_FLAG, spans=_cli_spans),
+        Rule("EMAIL", EMAIL),
+        Rule("IP", IPV6, ck.ipv6_ok),  # before IPv4: ::ffff:192.0.2.1 is one address
+        Rule("IP", IPV4, ck.ipv4_ok),
+        Rule("CARD", CARD, spans=_card_spans),
+        Rule("PHONE", PHONE, _phone_ok),
+        Rule("PHONE", PHONE_CONTEXT),
+    ]
+    return rules
+
+
+@cache
+def rules() -> tuple[Rule, ...]:
+    """The compiled rule table, built once on first use (importing this module compiles nothing)."""
+    return tuple(_build_rules())
