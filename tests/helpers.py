@@ -10,6 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fivewhys.report.model import (
+    Classification,
+    CommitRef,
+    EngineInfo,
+    Evidence,
+    ImmediateFix,
+    Location,
+    MonitoringItem,
+    Report,
+    RootCause,
+    Summary,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -68,3 +81,32 @@ def run_cli(args: list[str], cwd: Path, stdin: bytes | None = None, env: dict[st
                           capture_output=True, env=base, timeout=120)
     return CliResult(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
 
+
+
+def sample_report(inconclusive: bool = False) -> Report:
+    return Report(
+        title="TypeError: unsupported operand in total",
+        inconclusive=inconclusive,
+        classification=Classification(severity="high", type="runtime", observability="intermittent",
+                                      fingerprint="abc123"),
+        summary=Summary(what="TypeError in total", impact="26 failed checkouts", occurrences=26,
+                        first_seen="2026-11-27T11:27:07+00:00", last_seen="2026-11-27T11:39:34+00:00"),
+        root_cause=RootCause(
+            statement="get_price returns None for uncached SKUs.", confidence=0.9,
+            location=Location(file="app/pricing.py", line=18, function="get_price"),
+            surfaced_at=Location(file="app/cart.py", line=11, function="total"),
+            commit=CommitRef(sha="f" * 40, subject="Return None for SKUs missing from the price cache",
+                             author="Dana", date="2026-11-26T16:45:00+00:00"),
+            five_whys=["Why? Because.", "Why? Because again."], evidence=["E1", "E2"]),
+        evidence=[Evidence(id="E1", kind="stack_frame", source="app/cart.py:11", excerpt="subtotal += price | qty",
+                           note="crash frame"),
+                  Evidence(id="E2", kind="source", source="app/pricing.py:18", excerpt="return None",
+                           note="[bold]not markup[/bold]")],
+        immediate_fix=ImmediateFix(summary="Raise for unknown SKUs.", steps=["Change get_price.", "Deploy."],
+                                   patch="--- a/x\n+++ b/x\n"),
+        testing_strategy=["Test an uncached SKU."],
+        preventive_measures=["mypy --strict."],
+        monitoring=[MonitoringItem(signal="TypeError rate", query="error.type=TypeError", alert="> 1%")],
+        runbook=["Roll back v1.4.0.", "Warm the cache."],
+        engine=EngineInfo(name="offline"),
+    )

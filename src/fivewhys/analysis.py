@@ -84,4 +84,4 @@ def _walk(value: object, fn: Callable[[str], str]) -> object:
 
 
 _KEEP = {"schema_version", "id", "sha", "source", "file", "fingerprint", "severity", "type", "observability",
-         "status", "name", "model", "date", "first_seen", "last_seen", "evidence"}
+         "status", "name", "model", "date", "first_seen", "last_seen"}
