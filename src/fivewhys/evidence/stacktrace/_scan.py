@@ -22,12 +22,16 @@ _BACK = 12
 _QUIET = 40
 _MAX_REGION = 20_000
 
-# A superset of the dispatcher's triggers, written so most lines are rejected on a literal scan.
-_HIT = re.compile(
-    r"Traceback \(most|^[ \t]*at |goroutine \d|panic|fatal error:|[Ss]anitizer|libFuzzer"
-    r"|runtime error|:in [`']|^[ \t]*#\d|@\S*:\d|Stack trace:|\.(?:dll|exe)!|^[ \t]*File \"|^\S*:\d+:\d+$",
-    re.M,
-)
+# A superset of what can start a trace, as plain substrings: ``str.find`` runs at memory speed,
+# while one big regex alternation over the same text is ~100x slower (no literal prefilter in re).
+# Every trace format has at least one frame line holding one of these (headers sit in the
+# back context), so the list stays short: each literal costs one pass over the batch.
+_LITERALS = ('File "', "\tat ", "  at ", "#0 ", "goroutine ", "panic", "runtime error", ":in ", ".dll!")
+_AT_SIGN = re.compile(r"@[^\s@]*:\d")
+
+
+def _has_hit(text: str) -> bool:
+    return any(lit in text for lit in _LITERALS) or ("@" in text and _AT_SIGN.search(text) is not None)
 
 
 def iter_traces(lines: Iterable[str]) -> Iterator[tuple[int, ParsedTrace]]:
@@ -59,7 +63,7 @@ class _Scan:
 
     def feed(self, batch: list[str]) -> Iterator[tuple[int, ParsedTrace]]:
         joined = "".join(batch) if batch[0].endswith("\n") else "\n".join(batch)
-        hits = _hit_lines(batch, joined) if _HIT.search(joined) else []
+        hits = _hit_lines(batch, joined) if _has_hit(joined) else []
         k = 0
         for h in hits:
             if self.region is not None and self.base + h - self.last_hit <= _QUIET and len(self.region) < _MAX_REGION:
@@ -98,15 +102,18 @@ class _Scan:
 
 
 def _hit_lines(batch: list[str], joined: str) -> list[int]:
-    """Local indices of the lines in ``batch`` that match the pre-filter (few per batch)."""
+    """Local indices of the lines in ``batch`` that hold a pre-filter hit (few per batch)."""
     sep = 0 if batch[0].endswith("\n") else 1
     offsets = list(accumulate(len(line) + sep for line in batch))
-    out: list[int] = []
-    for m in _HIT.finditer(joined):
-        idx = bisect_right(offsets, m.start())
-        if not out or out[-1] != idx:
-            out.append(idx)
-    return out
+    positions: set[int] = set()
+    for lit in _LITERALS:
+        at = joined.find(lit)
+        while at >= 0:
+            positions.add(bisect_right(offsets, at))
+            at = joined.find(lit, at + 1)
+    if "@" in joined:
+        positions.update(bisect_right(offsets, m.start()) for m in _AT_SIGN.finditer(joined))
+    return sorted(p for p in positions if p < len(batch))
 
 
 def _parse_region(region: list[str], start: int) -> Iterator[tuple[int, ParsedTrace]]:

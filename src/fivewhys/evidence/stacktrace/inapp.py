@@ -28,6 +28,8 @@ _LIBRARY_FUNCTION = re.compile(
     r"|^fuzzer::|^_start$|^start_thread$|^clone3?$"
 )
 
+_GEM = re.compile(r"^[\w.-]+ \([\w.]+\)$")  # Rails backtraces: "actionpack (7.1.3) lib/..."
+
 
 def is_in_app(frame: Frame, language: str | None) -> bool:
     """Whether ``frame`` is application code, judged from well-known library locations.
@@ -45,6 +47,8 @@ def is_in_app(frame: Frame, language: str | None) -> bool:
         return False
     function = frame.function or ""
     if function and _LIBRARY_FUNCTION.search(function):
+        return False
+    if frame.module and _GEM.match(frame.module):
         return False
     if language == "jvm" and frame.module and frame.module.split("@")[0].startswith(("java.", "jdk.")):
         return False

@@ -31,13 +31,14 @@ def parse_v8_frame(line: str) -> Frame | None:
     m = _AT.match(line)
     if m is None or not m.group(1):
         return None
-    body = m.group(1)
+    # Node closes the last frame line with " {" when the error has own properties or a cause.
+    body = m.group(1)[:-2] if m.group(1).endswith(" {") else m.group(1)
     split = strip_trailing_group(body)
     if split is not None and split[0].strip() and _is_location(split[1]):
         return _frame(split[0].strip(), split[1])
     if _is_location(body):
         return _frame(None, body)
-    if " " in body.strip() and not re.match(r"^(?:async |new )?[\w$.<>\[\]]+$", body):
+    if not re.match(r"^(?:async |new )?[A-Za-z_$][\w$.<>\[\]]*$", body):
         return None
     return make_frame(function=body)
 

@@ -45,10 +45,16 @@ def parse(ctx: Ctx, i: int) -> Block | None:
         elif (h := _HEADER.search(line)) is not None and line.lstrip().startswith("Next"):
             excs.append(_exception(h))
             link_cause(excs, len(excs) - 1, len(excs) - 2, "previous")
-        elif not (_MAIN.match(line) or _STACK.match(line) or _THROWN.match(line)):
+        elif not (_MAIN.match(line) or _STACK.match(line) or _THROWN.match(line) or _blank_before_next(ctx, j)):
             break
         j += 1
+    excs[0].start_line = start + 1
     return Block(excs, start, j)
+
+
+def _blank_before_next(ctx: Ctx, j: int) -> bool:
+    """PHP separates a ``Next`` exception from the previous stack by a blank line."""
+    return not ctx.lines[j].strip() and ctx.get(j + 1).lstrip().startswith("Next ")
 
 
 def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:

@@ -1,0 +1,61 @@
+"""JavaScript: V8/Node frames, Error.cause, Firefox/Safari, JSON-escaped stacks."""
+
+from __future__ import annotations
+
+import json
+
+from fivewhys.evidence.stacktrace import extract
+
+NODE = """\
+TypeError: Cannot read properties of undefined (reading 'id')
+    at getUser (/app/src/users.js:14:22)
+    at async Promise.all (index 0)
+    at new Session (/app/src/session.js:3:9)
+    at Object.<anonymous> (/app/node_modules/express/lib/router.js:10:2)
+    at /app/src/main.js:5:1
+    at eval (eval at run (/app/src/run.js:2:3), <anonymous>:1:7)
+    at Array.forEach (native)
+"""
+
+
+def test_v8_frames() -> None:
+    exc = extract(NODE).exceptions[0]
+    assert (exc.type, exc.message) == ("TypeError", "Cannot read properties of undefined (reading 'id')")
+    got = [(f.function, f.file, f.line, f.column) for f in exc.frames]
+    assert got == [
+        ("getUser", "/app/src/users.js", 14, 22),
+        ("async Promise.all", None, None, None),
+        ("new Session", "/app/src/session.js", 3, 9),
+        ("Object.<anonymous>", "/app/node_modules/express/lib/router.js", 10, 2),
+        (None, "/app/src/main.js", 5, 1),
+        ("eval", "<anonymous>", 1, 7),
+        ("Array.forEach", None, None, None),
+    ]
+    assert exc.frames[3].in_app is False and exc.frames[0].in_app is True
+
+
+def test_error_cause_chain() -> None:
+    text = "Error: outer\n    at a (/x/a.js:1:1) {\n  [cause]: RangeError: inner\n      at b (/x/b.js:2:2)\n}\n"
+    excs = extract(text).exceptions
+    assert [e.type for e in excs] == ["Error", "RangeError"]
+    assert excs[0].caused_by == 1 and excs[1].frames[0].file == "/x/b.js"
+
+
+def test_firefox_and_safari() -> None:
+    text = 'render@https://cdn.example/app.min.js:1:2048\nobj["@x"]@https://cdn.example/@v/app.js:3:4\n@https://cdn.example/app.js:9:1\n'
+    frames = extract(text).exceptions[0].frames
+    assert [(f.function, f.file, f.line) for f in frames] == [
+        ("render", "https://cdn.example/app.min.js", 1),
+        ('obj["@x"]', "https://cdn.example/@v/app.js", 3),
+        (None, "https://cdn.example/app.js", 9),
+    ]
+
+
+def test_json_escaped_stack_in_pino_line() -> None:
+    line = json.dumps({"level": 50, "err": {"type": "Error", "message": "boom", "stack": "Error: boom\n    at f (/srv/f.js:1:2)"}})
+    exc = extract("noise\n" + line + "\n").exceptions[0]
+    assert (exc.type, exc.frames[0].file, exc.start_line) == ("Error", "/srv/f.js", 2)
+
+
+def test_prose_is_not_a_trace() -> None:
+    assert extract("Meet me at noon (ok?) or email bob@example.com about it.\n").exceptions == []

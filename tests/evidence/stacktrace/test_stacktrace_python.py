@@ -1,0 +1,76 @@
+"""Python tracebacks: chains, carets, SyntaxError, truncation, logging prefixes."""
+
+from __future__ import annotations
+
+from fivewhys.evidence.stacktrace import extract
+
+CHAINED = """\
+Traceback (most recent call last):
+  File "/srv/app/shop/cart.py", line 12, in total
+    return sum(prices[i] for i in ids)
+           ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+KeyError: 'sku-9'
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "/srv/app/shop/views.py", line 40, in checkout
+    amount = cart.total()
+  File "/usr/lib/python3.12/site-packages/flask/app.py", line 880, in dispatch
+    return view()
+shop.errors.CheckoutError: cart total failed
+"""
+
+
+def test_chain_points_from_effect_to_cause() -> None:
+    trace = extract(CHAINED)
+    assert [e.type for e in trace.exceptions] == ["KeyError", "shop.errors.CheckoutError"]
+    assert trace.exceptions[1].caused_by == 0
+    assert trace.exceptions[0].relation == "cause"
+    assert trace.root_exception() is trace.exceptions[0]
+
+
+def test_frames_source_lines_and_in_app() -> None:
+    frames = extract(CHAINED).exceptions[1].frames
+    assert [(f.file, f.line, f.function) for f in frames] == [
+        ("/srv/app/shop/views.py", 40, "checkout"),
+        ("/usr/lib/python3.12/site-packages/flask/app.py", 880, "dispatch"),
+    ]
+    assert frames[0].source_line == "amount = cart.total()"
+    assert [f.in_app for f in frames] == [True, False]
+
+
+def test_caret_lines_are_not_source() -> None:
+    assert extract(CHAINED).exceptions[0].frames[0].source_line == "return sum(prices[i] for i in ids)"
+
+
+def test_context_relation() -> None:
+    text = CHAINED.replace("The above exception was the direct cause of the following exception:",
+                           "During handling of the above exception, another exception occurred:")
+    assert extract(text).exceptions[0].relation == "context"
+
+
+def test_syntax_error_block() -> None:
+    text = 'Traceback (most recent call last):\n  File "/app/run.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax\n'
+    exc = extract(text).exceptions[0]
+    assert (exc.type, exc.message) == ("SyntaxError", "invalid syntax")
+    assert (exc.frames[0].file, exc.frames[0].line, exc.frames[0].function) == ("/app/run.py", 3, None)
+
+
+def test_truncated_traceback_has_no_type() -> None:
+    exc = extract('Traceback (most recent call last):\n  File "a.py", line 1, in <module>\n    go()\n').exceptions[0]
+    assert exc.type is None and len(exc.frames) == 1
+
+
+def test_logging_prefix_and_frozen_frames() -> None:
+    text = (
+        "2024-06-01 12:00:00,123 ERROR worker: job failed\n"
+        "Traceback (most recent call last):\n"
+        '  File "<frozen importlib._bootstrap>", line 1204, in _gcd_import\n'
+        '  File "/opt/jobs/run.py", line 8, in main\n'
+        "ModuleNotFoundError: No module named 'yaml'\n"
+    )
+    exc = extract(text).exceptions[0]
+    assert exc.type == "ModuleNotFoundError"
+    assert [f.in_app for f in exc.frames] == [False, True]
+    assert exc.start_line == 2
