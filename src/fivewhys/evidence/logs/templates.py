@@ -47,6 +47,41 @@ def template_of(message: str) -> str:
     return _COLLAPSE.sub(WILDCARD + " ", masked).strip()
 
 
+_DELIMS = re.compile(r"([=:,()\[\]{}<>\"';|]+)")
+_VARIABLE_TOKEN = re.compile(
+    r"[\w.-]+\.[a-zA-Z]{2,}:\d+|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?|[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
+    r"|(?:/[^/\s]*)+/[^/\s]*\d[^\s]*|[a-zA-Z][\w+.-]*://\S+"
+)
+_HAS_DIGIT = re.compile(r"\d")
+_PUNCT = "()[]{},;:.'\"!?"
+
+
+_DATE_WORDS = frozenset(
+    "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+)
+
+
+def _mask_piece(piece: str) -> str:
+    return WILDCARD if _HAS_DIGIT.search(piece) else piece
+
+
+def mask_token(token: str) -> str:
+    """Mask one whitespace-separated token, keeping the punctuation around its variables.
+
+    `rhost=10.0.0.1` → `rhost=<*>`, `(uid=0)` → `(uid=<*>)`, `host.example.com:443` → `<*>`;
+    a piece between delimiters is variable when it holds a digit.
+    """
+    if _VARIABLE_TOKEN.fullmatch(token.strip("()[]{},;:'\"")):
+        stripped = token.strip("()[]{},;:'\"")
+        start = token.index(stripped)
+        return token[:start] + WILDCARD + token[start + len(stripped):]
+    if not _HAS_DIGIT.search(token):
+        return WILDCARD if token in _DATE_WORDS else token
+    pieces = _DELIMS.split(token)
+    masked = "".join(piece if i % 2 else _mask_piece(piece) for i, piece in enumerate(pieces))
+    return masked.replace(WILDCARD + WILDCARD, WILDCARD)
+
+
 class _Cluster:
     __slots__ = ("id", "tokens", "count")
 
@@ -59,18 +94,39 @@ class _Cluster:
 class TemplateMiner:
     """Online template mining: `add` each message, read `templates()` at any time.
 
-    Memory grows with the number of distinct templates, not with the number of messages.
+    Messages are split on whitespace; each token's digit-bearing pieces are masked (cached per
+    distinct token, so the cost is per new token, not per line). Messages with the same token
+    count and the same leading word are compared with the templates already seen; a message joins
+    the most similar one when at least `similarity` of its constant tokens agree, and the
+    positions that differ become `<*>`. Memory grows with the number of templates only.
     """
 
-    def __init__(self, similarity: float = 0.5) -> None:
+    def __init__(self, similarity: float = 0.7, max_cache: int = 200_000) -> None:
         self.similarity = similarity
         self._groups: dict[tuple[int, str], list[_Cluster]] = {}
         self._clusters: list[_Cluster] = []
+        self._masked: dict[str, str] = {}
+        self._max_cache = max_cache
+
+    def _tokens(self, message: str) -> list[str]:
+        out: list[str] = []
+        cache = self._masked
+        for token in message.split():
+            masked = cache.get(token)
+            if masked is None:
+                masked = mask_token(token)
+                if len(cache) < self._max_cache:
+                    cache[token] = masked
+            if masked == WILDCARD and out and out[-1] == WILDCARD:
+                continue  # a run of variables is one variable (a date, a size with its unit)
+            out.append(masked)
+        return out
 
     def add(self, message: str) -> int:
         """Add one message; return the id of the template it joined (stable for the miner's life)."""
-        tokens = template_of(message).split()
-        key = (len(tokens), tokens[0] if tokens and tokens[0] != WILDCARD else "")
+        tokens = self._tokens(message.split("\n", 1)[0])
+        first = tokens[0] if tokens else ""
+        key = (len(tokens), first if first.isalpha() else "")
         group = self._groups.setdefault(key, [])
         best, best_score = None, -1.0
         for cluster in group:
@@ -78,7 +134,8 @@ class TemplateMiner:
             if score > best_score:
                 best, best_score = cluster, score
         if best is not None and best_score >= self.similarity:
-            best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, tokens)]
+            if best.tokens != tokens:
+                best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, tokens)]
             best.count += 1
             return best.id
         cluster = _Cluster(len(self._clusters), tokens)
@@ -97,7 +154,16 @@ class TemplateMiner:
 
 
 def _similarity(template: list[str], tokens: list[str]) -> float:
-    if not tokens:
-        return 1.0
-    same = sum(1 for a, b in zip(template, tokens) if a == b or a == WILDCARD)
-    return same / len(tokens)
+    """Share of the message's constant tokens that the template has at the same place."""
+    constant = same = 0
+    for a, b in zip(template, tokens):
+        if b == WILDCARD:
+            continue
+        # a differing plain word ("GET"/"POST") says more than differing punctuation-laden tokens
+        weight = 2 if b.strip(_PUNCT).isalpha() else 1
+        constant += weight
+        if a == b:
+            same += weight
+    if constant == 0:  # an all-variable message only joins an all-variable template
+        return 1.0 if all(a == WILDCARD for a in template) else 0.0
+    return same / constant
