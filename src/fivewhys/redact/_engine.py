@@ -12,6 +12,7 @@ from fivewhys.errors import InputError
 from fivewhys.redact._rules import Span, rules
 
 # What our own placeholders look like; text inside one is never matched again (idempotence).
+_MAX_PASSES = 4
 PLACEHOLDER = re.compile(r"<(?:SECRET:[a-z0-9\-]+|[A-Z]+)#\d+>")
 
 
@@ -42,9 +43,16 @@ class Redactor:
         Returns:
             The redacted text; identical to ``text`` when nothing sensitive was found.
         """
-        spans = find_spans(text)
-        if not spans:
-            return text
+        # A span dropped for overlapping a stronger one can leave a remainder that matches once its
+        # neighbour is a placeholder; re-running until nothing changes makes redact() idempotent.
+        for _ in range(_MAX_PASSES):
+            spans = find_spans(text)
+            if not spans:
+                break
+            text = self._substitute(text, spans)
+        return text
+
+    def _substitute(self, text: str, spans: list[Span]) -> str:
         out: list[str] = []
         pos = 0
         for start, end, label in spans:

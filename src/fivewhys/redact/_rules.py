@@ -151,7 +151,7 @@ PREFIXED: list[tuple[str, str]] = [
     ("age-secret-key", _B + r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" + _E),
 ]
 
-_WORDY_PREFIXES = frozenset({"huggingface-token", "slack-token"})
+_WORDY_PREFIXES = frozenset({"huggingface-token"})
 
 # --------------------------------------------------------------------------- private keys
 _PEM_HEAD = r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
@@ -216,7 +216,8 @@ def _cookie_spans(m: re.Match[str]) -> Iterator[Span]:
 
 
 # --------------------------------------------------------------------------- key = value
-_KEY = r"(?<![\w.\-@=])\$?(?P<key>-{0,2}[A-Za-z0-9_][\w.\-]{0,80})"
+# possessive: a key is never re-tried at shorter lengths (that backtracking cost 100x in speed)
+_KEY = r"(?<![\w.\-@=$])\$?(?P<key>-{0,2}+[A-Za-z0-9_][\w.\-]{0,80}+)"
 # Go/C declarations put a type between the name and the "=": var fooToken string = "..."
 _TYPE = r"(?:[ \t]+(?:string|String|str|char|bytes|\[\]byte)\b)?"
 _SEP = (
@@ -224,7 +225,7 @@ _SEP = (
     r"(?P<sep>:::=|::=|:=|=>|\?=|\.=|\+=|!==?|===?|=|:(?!:)|\((?=\s*[\"'`])|(?<=[\w\"'])(?=[ \t]+[\"'`]))[ \t]*@?"
 )
 # The value is a lookahead so that a rejected pair (url=...) does not hide a key inside its value.
-_VALUE = r"(?=(?P<q>\\?[\"'`])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>(?:[^\s\"'`,;\\&]|&(?!\w+=)){1,400}))"
+_VALUE = r"(?=(?P<q>\\?[\"'`])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>(?:[^\s\"'`,;\\&]|&(?!\w+=)|,(?![ \t]*\w[\w.\-]*[=:])){1,400}))"
 ASSIGN = _KEY + _SEP + _VALUE
 REVERSED = r"(?P<q>[\"'`])(?P<qv>[^\"'`\n]{1,400})(?P=q)[ \t]*(?:===?|!==?)[ \t]*(?P<key>[A-Za-z_][\w.]{0,80})"
 XML_KV = r"(?i)\b(?:key|name)=\"(?P<key>[^\"]{1,80})\"\s+value=\"(?P<qv>[^\"]{1,400})\""
@@ -240,7 +241,7 @@ _K8S_VALUE = re.compile(r"^[ \t]+[\w.\-]+:[ \t]*['\"]?([^\s'\"#]{4,})", re.M)
 BUNDLER = r"\bBUNDLE_[A-Z0-9_]*__[A-Z0-9_]+[\"']?[ \t]*[:=][ \t]*[\"']?(?P<s>[^\s\"':]+:[^\s\"']+)"
 CLI_FLAG = r"(?<!\S)--?(?P<key>[A-Za-z][\w\-]{0,40})[ \t]+(?P<bv>[^\s\"'`-][^\s\"'`]{3,400})"
 AZURE_SAS = r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{20,})"
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?$")
+_LINE_START = re.compile(r"[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?")
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
@@ -255,6 +256,7 @@ def _label_for(key: str) -> str:
 
 def _trim(value: str) -> str:
     """Drop closing brackets that belong to the surrounding code, not to the value."""
+    value = value.rstrip(",")
     while value and value[-1] in _CLOSERS and value.count(value[-1]) > value.count(_CLOSERS[value[-1]]):
         value = value[:-1]
     return value
@@ -269,6 +271,8 @@ def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
         return
     name = "qv" if groups.get("qv") is not None else "bv"
     start, end = m.span(name)
+    if strength == ck.NEUTRAL and end - start < 24:  # the common case in logs: k=v with a short v
+        return
     if name == "bv":
         end = start + len(_trim(m.group(name)))
         if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
@@ -281,7 +285,7 @@ def _to_end_of_config_line(m: re.Match[str], end: int) -> int:
     """A bare value of a key that starts a config line (YAML, ini) runs to the end of the line."""
     text, key_start = m.string, m.start("key")
     line_start = text.rfind("\n", 0, key_start) + 1
-    if not _LINE_START.search(text, 0, key_start) or key_start - line_start > 40:
+    if key_start - line_start > 40 or not _LINE_START.fullmatch(text, line_start, key_start):
         return end
     eol = text.find("\n", end)
     rest = text[end:len(text) if eol < 0 else eol].rstrip(" \t\r,;\"'`")
