@@ -85,7 +85,8 @@ def test_json_report_is_redacted_by_default(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("key", ["sk-ant-api03-" + "a" * 40])
-def test_api_key_without_claude_engine_falls_back_and_says_so(tmp_path: Path, key: str) -> None:
-    report = analyze_text("KeyError: 'X'", Settings(api_key=key), cwd=tmp_path)
+def test_unreachable_api_falls_back_to_offline_and_says_so(tmp_path: Path, key: str) -> None:
+    unreachable = Settings(api_key=key, base_url="http://127.0.0.1:9", retry_base_s=0, retry_attempts=2)
+    report = analyze_text("KeyError: 'X'", unreachable, cwd=tmp_path)
     assert report.engine.name == "offline"
-    assert report.engine.fallback_reason and "claude" in report.engine.fallback_reason
+    assert report.engine.fallback_reason and "unreachable" in report.engine.fallback_reason

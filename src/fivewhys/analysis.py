@@ -21,29 +21,55 @@ def analyze(incident: Incident, settings: Settings, progress: Callable[[str], No
         progress: Called with a short line each time a node or tool starts (for a status line).
 
     Returns:
-        The Report; never None. When nothing is confirmed it is marked inconclusive.
+        The Report; never None. When nothing is confirmed it is marked inconclusive. When the claude
+        engine cannot finish (API unavailable, budget spent) the offline engine writes the report and
+        ``engine.fallback_reason`` says why.
     """
+    from .errors import EngineError
+
+    say = progress or (lambda _m: None)
+    fallback: str | None = None
+    spent = None
+    if settings.resolved_engine == "claude":
+        from .reasoners.claude import ClaudeReasoner
+
+        claude: ClaudeReasoner | None = None
+        try:
+            claude = ClaudeReasoner(settings)
+            report = _run(incident, settings, claude, say)
+            return redact_report(report) if settings.redact else report
+        except EngineError as exc:
+            fallback = f"claude engine stopped: {exc}; the offline engine wrote this report"
+            spent = claude.usage if claude is not None else None
+            say("falling back to the offline engine")
+    report = _run(incident, settings, _offline(settings), say)
+    if fallback:
+        engine = report.engine.model_copy(update={"fallback_reason": fallback})
+        if spent is not None:
+            engine = engine.model_copy(update={"model": settings.model, "input_tokens": spent.total_input,
+                                               "output_tokens": spent.output_tokens,
+                                               "cost_usd": spent.cost_usd(settings.model)})
+        report = report.model_copy(update={"engine": engine})
+    return redact_report(report) if settings.redact else report
+
+
+def _run(incident: Incident, settings: Settings, reasoner: object, progress: Callable[[str], None]) -> Report:
     from .evidence.git import Git
     from .evidence.source import RepoIndex
     from .graph.build import build_graph
     from .graph.state import AnalysisState, RunContext
 
-    reasoner, fallback = _reasoner(settings)
     git = Git(incident.repo) if incident.repo else None
-    ctx = RunContext(settings=settings, reasoner=reasoner, git=git, progress=progress or (lambda _m: None),
+    ctx = RunContext(settings=settings, reasoner=reasoner, git=git, progress=progress,  # type: ignore[arg-type]
                      started=time.monotonic())
     if git is not None and incident.repo is not None:
         ctx.extra["repo_index"] = RepoIndex(incident.repo, git.tracked_files())
     ctx.extra["citation_context"] = CitationContext(
-        repo=incident.repo, cwd=Path.cwd(), logs=incident.log_paths, input_text=incident.text, git=git)
+        repo=incident.repo, cwd=incident.cwd or Path.cwd(), logs=incident.log_paths, input_text=incident.text, git=git)
     graph = build_graph(settings.max_iterations)
     final = graph.invoke(AnalysisState(incident=incident, warnings=list(incident.warnings)), context=ctx,
                          config={"recursion_limit": 2 * settings.max_iterations + 12})
     report: Report = final["report"]
-    if fallback:
-        report = report.model_copy(update={"engine": report.engine.model_copy(update={"fallback_reason": fallback})})
-    if settings.redact:
-        report = redact_report(report)
     return report
 
 
@@ -54,14 +80,11 @@ def analyze_text(text: str, settings: Settings, *, cwd: Path | None = None, logs
     return analyze(incident, settings, progress)
 
 
-def _reasoner(settings: Settings) -> tuple[object, str | None]:
+def _offline(settings: Settings) -> object:
     from .reasoners.offline import OfflineReasoner
     from .reasoners.patterns import load_patterns
 
-    offline = OfflineReasoner(load_patterns(settings.pattern_dirs))
-    if settings.resolved_engine == "claude":
-        return offline, "the claude engine is not part of this version yet; the offline engine wrote this report"
-    return offline, None
+    return OfflineReasoner(load_patterns(settings.pattern_dirs))
 
 
 def redact_report(report: Report) -> Report:

@@ -3,7 +3,7 @@
 Nothing reads the environment at import time; ``Settings.build()`` does, when a shell asks.
 The config file is TOML at ``$FIVEWHYS_CONFIG`` or ``~/.config/fivewhys/config.toml``::
 
-    model = "claude-sonnet-4-5"
+    model = "claude-sonnet-5-5"
     max_iterations = 4
     pattern_dirs = ["~/.config/fivewhys/patterns"]
 """
@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ConfigError
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-5-5"
+"""A current Claude model id from the installed SDK's model list, not on its deprecation list
+(tests/test_config.py checks both against the SDK)."""
 
 _ENV = {
     "model": "FIVEWHYS_MODEL",
@@ -46,6 +48,18 @@ class Settings(BaseModel):
     """ANTHROPIC_BASE_URL (gateways, proxies, the local test server)."""
     max_iterations: int = Field(default=4, ge=1, le=50)
     """Rounds of the hypothesize/investigate loop."""
+    max_input_tokens: int = Field(default=300_000, ge=1_000)
+    """Input tokens (cached or not) one analysis may spend with the claude engine."""
+    max_output_tokens: int = Field(default=24_000, ge=500)
+    """Output tokens one analysis may spend with the claude engine."""
+    max_cost_usd: float = Field(default=1.00, gt=0)
+    """Dollars one analysis may spend (priced by reasoners/pricing.py)."""
+    deadline_s: float = Field(default=300.0, gt=0)
+    """Wall-clock seconds for the claude engine before it hands over to the offline engine."""
+    retry_attempts: int = Field(default=4, ge=1, le=10)
+    """Attempts per API call for retryable errors (429, 529, 5xx, connection)."""
+    retry_base_s: float = Field(default=0.5, ge=0)
+    """First backoff step in seconds (doubles each attempt, with jitter)."""
     pattern_dirs: list[Path] = Field(default_factory=list)
     """Extra folders of failure-pattern TOML files (same id replaces a built-in)."""
     redact: bool = True

@@ -52,6 +52,8 @@ class Incident(BaseModel):
     """Correlation / trace / request ids named in the text."""
     services: list[str] = Field(default_factory=list)
     repo: Path | None = None
+    cwd: Path | None = None
+    """The folder relative paths in the text were read from (cited paths are shown relative to it)."""
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -81,7 +83,7 @@ def parse_incident(
     until: datetime | None = None,
 ) -> Incident:
     """Turn free text and flags into an Incident; raises InputError for unusable input."""
-    incident = Incident(text=text)
+    incident = Incident(text=text, cwd=cwd.resolve())
     trace_free = _without_traces(text)
     incident.description = " ".join(" ".join(trace_free).split())[:500]
     _read_times(incident, " ".join(trace_free))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import Evidence, Report
+from .model import Evidence, Report, RootCause
 
 if TYPE_CHECKING:
     from ..evidence.git import Git
@@ -51,8 +51,36 @@ def validate_citations(report: Report, ctx: CitationContext | None) -> Report:
         return good
 
     root = report.root_cause.model_copy(update={"evidence": keep(report.root_cause.evidence, "root cause")})
+    if ctx is not None:
+        root = _check_places(root, ctx, warnings)
     hyps = [h.model_copy(update={"evidence": keep(h.evidence, f"hypothesis {h.id}")}) for h in report.hypotheses]
-    return report.model_copy(update={"evidence": kept, "root_cause": root, "hypotheses": hyps, "warnings": warnings})
+    checked = report.model_copy(update={"evidence": kept, "root_cause": root, "hypotheses": hyps,
+                                        "warnings": warnings})
+    if not checked.inconclusive and not root.evidence:
+        warnings.append("the root cause cites no valid evidence; marked unverified and inconclusive")
+        root = root.model_copy(update={"statement": f"Unverified (no valid evidence cited): {root.statement}",
+                                       "confidence": min(root.confidence, 0.2)})
+        checked = checked.model_copy(update={"root_cause": root, "inconclusive": True})
+    return checked
+
+
+def _check_places(root: RootCause, ctx: CitationContext, warnings: list[str]) -> RootCause:
+    """The location must be a line of a repository file; the commit must exist in the repository."""
+    update: dict[str, object] = {}
+    for name in ("location", "surfaced_at"):
+        loc = getattr(root, name)
+        if loc is None or ctx.repo is None:
+            continue
+        problem = source_problem(f"{loc.file}:{loc.line or 1}", ctx)
+        if problem:
+            warnings.append(f"root cause {name} {loc.file}:{loc.line} dropped: {problem}")
+            update[name] = None
+    if root.commit is not None:
+        problem = _commit_problem(root.commit.sha, ctx)
+        if problem:
+            warnings.append(f"root cause commit dropped: {problem}")
+            update["commit"] = None
+    return root.model_copy(update=update) if update else root
 
 
 def source_problem(source: str, ctx: CitationContext) -> str | None:

@@ -1,0 +1,273 @@
+"""Evidence tools that an engine (the claude engine, an MCP client) can call by name.
+
+Each tool has a pydantic input model (its docstrings are what the model reads) and returns a
+``ToolOutput`` — status, text output, the exact invocation, and the evidence ids it recorded — rather
+than raising, so a model can see what went wrong and correct itself. Tools are read-only and
+sandboxed: files only inside the repository, logs only among those the user named; output is capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .evidence.git import Git
+from .evidence.source import RepoIndex, snippet
+from .graph.state import EvidenceBook
+
+MAX_OUTPUT_CHARS = 6000
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class SearchLogs(_Input):
+    """Search the incident's log files; every hit is recorded as citable evidence."""
+
+    pattern: str = Field(min_length=1, max_length=500)
+    """Literal text, or a regular expression when regex is true."""
+    regex: bool = False
+    ignore_case: bool = True
+    since: datetime | None = None
+    """ISO 8601; only records at or after this time."""
+    until: datetime | None = None
+    min_level: Literal["DEBUG", "INFO", "WARN", "ERROR", "FATAL"] | None = None
+    max_matches: int = Field(default=10, ge=1, le=50)
+
+
+class LogTemplates(_Input):
+    """The most frequent message templates (variables masked as <*>) of WARN-or-worse records, with counts."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = Field(default=15, ge=1, le=50)
+
+
+class GitLog(_Input):
+    """Commits (newest first), optionally only those touching a path or a function in it."""
+
+    path: str | None = None
+    """Repository-relative path."""
+    function: str | None = None
+    """With path: only commits that changed this function (git log -L)."""
+    since: datetime | None = None
+    until: datetime | None = None
+    max_count: int = Field(default=15, ge=1, le=50)
+
+
+class GitBlame(_Input):
+    """Who last changed each line of a range, and in which commit."""
+
+    path: str
+    start: int = Field(ge=1)
+    end: int = Field(ge=1)
+
+
+class GitShow(_Input):
+    """A commit's message and diff, optionally limited to some paths."""
+
+    sha: str = Field(pattern=r"^[0-9a-fA-F]{7,40}$")
+    paths: list[str] = Field(default_factory=list)
+    max_lines: int = Field(default=120, ge=10, le=400)
+
+
+class ReadSource(_Input):
+    """Lines of a repository file around a line number."""
+
+    path: str
+    line: int = Field(ge=1)
+    before: int = Field(default=8, ge=0, le=60)
+    after: int = Field(default=8, ge=0, le=60)
+
+
+class SearchCode(_Input):
+    """Search tracked files (git grep, Perl regex) — e.g. to find where a function is defined."""
+
+    regex: str = Field(min_length=1, max_length=300)
+    max_hits: int = Field(default=20, ge=1, le=50)
+
+
+class ToolOutput(BaseModel):
+    status: Literal["ok", "error"]
+    output: str
+    invocation: str
+    evidence: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class ToolEnv:
+    """What the tools may touch."""
+
+    book: EvidenceBook
+    git: Git | None = None
+    index: RepoIndex | None = None
+    log_paths: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    input_model: type[_Input]
+    run: Callable[[ToolEnv, Any], ToolOutput]
+
+    @property
+    def description(self) -> str:
+        return (self.input_model.__doc__ or self.name).strip()
+
+    def input_schema(self) -> dict[str, Any]:
+        schema = self.input_model.model_json_schema()
+        schema.pop("title", None)
+        schema.pop("description", None)
+        return schema
+
+
+def call_tool(name: str, arguments: dict[str, Any], env: ToolEnv) -> ToolOutput:
+    """Validate the arguments and run the tool; every failure comes back as an error result."""
+    tool = TOOLS.get(name)
+    shown = f"{name}({arguments})"[:300]
+    if tool is None:
+        return ToolOutput(status="error", output=f"unknown tool {name!r}; tools: {', '.join(TOOLS)}", invocation=shown)
+    try:
+        args = tool.input_model.model_validate(arguments)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return ToolOutput(status="error", output=f"invalid arguments: {problems}", invocation=shown)
+    out = tool.run(env, args)
+    if len(out.output) > MAX_OUTPUT_CHARS:
+        cut = out.output[:MAX_OUTPUT_CHARS]
+        out = out.model_copy(update={"output": cut + f"\n… (output cut at {MAX_OUTPUT_CHARS} characters)"})
+    return out
+
+
+def _err(invocation: str, message: str) -> ToolOutput:
+    return ToolOutput(status="error", output=message, invocation=invocation)
+
+
+def _search_logs(env: ToolEnv, a: SearchLogs) -> ToolOutput:
+    import re
+
+    from .evidence import logs
+    from .evidence.logs.model import LogQuery
+
+    inv = f"search_logs pattern={a.pattern!r} regex={a.regex}"
+    if not env.log_paths:
+        return _err(inv, "no log files were given for this incident")
+    if a.regex:
+        try:
+            re.compile(a.pattern)
+        except re.error as exc:
+            return _err(inv, f"bad regex: {exc}")
+    result = logs.search(env.log_paths, LogQuery(pattern=a.pattern, regex=a.regex, ignore_case=a.ignore_case,
+                                                 since=a.since, until=a.until, min_level=a.min_level,
+                                                 max_matches=a.max_matches))
+    lines, ids = [f"{result.total_matches} matching records (showing {len(result.matches)})"], []
+    for m in result.matches:
+        eid = env.book.add("log", m.record.source, m.record.raw, note=f"matches {a.pattern!r}")
+        ids.append(eid)
+        lines.append(f"[{eid}] {m.record.source}: {m.record.raw[:300]}")
+    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+
+
+def _log_templates(env: ToolEnv, a: LogTemplates) -> ToolOutput:
+    from .evidence import logs
+
+    inv = "log_templates"
+    if not env.log_paths:
+        return _err(inv, "no log files were given for this incident")
+    stats = logs.stats(env.log_paths, since=a.since, until=a.until)
+    lines, ids = [f"records: {stats.records}; levels: {stats.levels}"], []
+    for t in stats.top_error_templates[: a.limit]:
+        eid = env.book.add("log", t.first.source, t.first.raw, note=f"first of {t.count} records like this")
+        ids.append(eid)
+        lines.append(f"[{eid}] x{t.count} first {t.first.timestamp}: {t.template[:200]}")
+    for d in stats.deploy_markers[-5:]:
+        eid = env.book.add("log", d.source, d.raw, note="deploy or version marker")
+        ids.append(eid)
+        lines.append(f"[{eid}] deploy marker {d.timestamp}: {d.message[:200]}")
+    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+
+
+def _git_log(env: ToolEnv, a: GitLog) -> ToolOutput:
+    inv = f"git log path={a.path} function={a.function}"
+    if env.git is None:
+        return _err(inv, "no git repository for this incident")
+    if a.function and a.path:
+        commits = env.git.log_function(a.path, a.function, max_count=a.max_count)
+    else:
+        commits = env.git.log([a.path] if a.path else None, since=a.since, until=a.until, max_count=a.max_count)
+    lines, ids = [], []
+    for c in commits:
+        eid = env.book.add("commit", f"commit:{c.sha}", f"{c.subject} ({c.author}, {c.date.isoformat()})",
+                           note="in the history asked for")
+        ids.append(eid)
+        lines.append(f"[{eid}] {c.sha[:10]} {c.date.isoformat()} {c.author}: {c.subject} ({', '.join(c.files[:5])})")
+    return ToolOutput(status="ok", output="\n".join(lines) or "no commits", invocation=inv, evidence=ids)
+
+
+def _git_blame(env: ToolEnv, a: GitBlame) -> ToolOutput:
+    inv = f"git blame -L{a.start},{a.end} {a.path}"
+    if env.git is None:
+        return _err(inv, "no git repository for this incident")
+    if a.end < a.start or a.end - a.start > 200:
+        return _err(inv, "end must be >= start and the range at most 200 lines")
+    rows = env.git.blame(a.path, a.start, a.end)
+    if not rows:
+        return _err(inv, f"no blame for {a.path}:{a.start}-{a.end} (missing file or lines?)")
+    ids = [env.book.add("source", f"{a.path}:{a.start}-{a.end}", "\n".join(r.text for r in rows), note="blamed lines")]
+    lines = [f"[{ids[0]}] {a.path}:{a.start}-{a.end}"]
+    lines += [f"{r.line:5d} {r.sha[:10]} {r.date.date()} {r.author:<16.16} {r.text}" for r in rows]
+    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+
+
+def _git_show(env: ToolEnv, a: GitShow) -> ToolOutput:
+    inv = f"git show {a.sha} -- {' '.join(a.paths)}"
+    if env.git is None:
+        return _err(inv, "no git repository for this incident")
+    commit = env.git.commit(a.sha)
+    if commit is None:
+        return _err(inv, f"no commit {a.sha}")
+    res = env.git.show(commit.sha, a.paths, max_lines=a.max_lines)
+    eid = env.book.add("commit", f"commit:{commit.sha}", res.output, note="diff shown")
+    return ToolOutput(status="ok", output=f"[{eid}]\n{res.output}", invocation=inv, evidence=[eid])
+
+
+def _read_source(env: ToolEnv, a: ReadSource) -> ToolOutput:
+    inv = f"read_source {a.path}:{a.line}"
+    if env.index is None:
+        return _err(inv, "no repository for this incident")
+    snip = snippet(env.index, a.path, a.line, before=a.before, after=a.after)
+    if snip is None:
+        return _err(inv, f"{a.path}:{a.line} is not a line of a file in the repository")
+    eid = env.book.add("source", snip.source, snip.text(mark=a.line), note="source read")
+    return ToolOutput(status="ok", output=f"[{eid}] {snip.source}\n{snip.text(mark=a.line)}", invocation=inv,
+                      evidence=[eid])
+
+
+def _search_code(env: ToolEnv, a: SearchCode) -> ToolOutput:
+    inv = f"git grep -P {a.regex!r}"
+    if env.git is None:
+        return _err(inv, "no git repository for this incident")
+    hits = env.git.grep(a.regex, max_hits=a.max_hits)
+    lines, ids = [], []
+    for path, line, text in hits:
+        eid = env.book.add("source", f"{path}:{line}", text.strip(), note=f"matches {a.regex!r}")
+        ids.append(eid)
+        lines.append(f"[{eid}] {path}:{line}: {text.strip()[:200]}")
+    return ToolOutput(status="ok", output="\n".join(lines) or "no matches", invocation=inv, evidence=ids)
+
+
+TOOLS: dict[str, Tool] = {t.name: t for t in [
+    Tool("search_logs", SearchLogs, _search_logs),
+    Tool("log_templates", LogTemplates, _log_templates),
+    Tool("git_log", GitLog, _git_log),
+    Tool("git_blame", GitBlame, _git_blame),
+    Tool("git_show", GitShow, _git_show),
+    Tool("read_source", ReadSource, _read_source),
+    Tool("search_code", SearchCode, _search_code),
+]}
