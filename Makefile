@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := .fivewhys-example/checkout
 
-.PHONY: demo test install bench clean
+.PHONY: demo test install record record-scripted clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,15 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Re-record the claude-engine cassettes against the live API (needs ANTHROPIC_API_KEY), or against the
+# scripted local Messages-API server. CI only replays them.
+record: $(STAMP)
+	@test -n "$$ANTHROPIC_API_KEY" || { echo "make record needs ANTHROPIC_API_KEY"; exit 2; }
+	FIVEWHYS_RECORD=live $(BIN)/python -m pytest -q tests/reasoners/test_claude_cassettes.py
+
+record-scripted: $(STAMP)
+	FIVEWHYS_RECORD=scripted $(BIN)/python -m pytest -q tests/reasoners/test_claude_cassettes.py
 
 clean:
 	rm -rf $(VENV) .fivewhys-example .pytest_cache .mypy_cache

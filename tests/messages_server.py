@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,3 +107,28 @@ class MessagesServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
+
+
+def draft(evidence: list[str], *, file: str = "app/pricing.py", line: int = 18, inconclusive: bool = False,
+          statement: str = "get_price returns None for SKUs missing from the cache; total multiplies it.") -> dict[str, Any]:
+    return {
+        "title": "TypeError in total: get_price returns None for uncached SKUs",
+        "inconclusive": inconclusive,
+        "classification": {"severity": "high", "type": "runtime", "observability": "intermittent",
+                           "fingerprint": "scripted"},
+        "summary": {"what": "POST /checkout fails with TypeError", "impact": "a third of checkouts fail",
+                    "occurrences": 26},
+        "root_cause": {"statement": statement, "confidence": 0.9,
+                       "location": {"file": file, "line": line, "function": "get_price"},
+                       "five_whys": ["Why 500? TypeError.", "Why TypeError? price is None."], "evidence": evidence},
+        "immediate_fix": {"summary": "Fall back to the catalog on a cache miss.", "steps": ["Change get_price."]},
+        "testing_strategy": ["Test an uncached SKU."], "preventive_measures": ["Type Optional returns."],
+        "monitoring": [{"signal": "TypeError rate", "query": "error.type=TypeError", "alert": "> 0 after deploy"}],
+        "runbook": ["Roll back v1.4.0."], "suspects": [], "hypotheses": [],
+    }
+
+
+def ids_in_last_tool_results(body: dict[str, Any]) -> list[str]:
+    blocks = body["messages"][-1]["content"]
+    found = [re.findall(r"\[(E\d+)\]", b["content"]) for b in blocks if b.get("type") == "tool_result"]
+    return [i for group in found for i in group]

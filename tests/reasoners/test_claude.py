@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from fivewhys import Settings, analyze_text
-from messages_server import MessagesServer, Reply, error, message, text, tool_use
+from messages_server import MessagesServer, Reply, draft, error, ids_in_last_tool_results, message, text, tool_use
 
 KEY = "sk-ant-api03-test-" + "k" * 40
 
@@ -18,31 +17,6 @@ KEY = "sk-ant-api03-test-" + "k" * 40
 def settings(url: str, **extra: Any) -> Settings:
     base: dict[str, Any] = {"api_key": KEY, "base_url": url, "model": "claude-sonnet-5-5", "retry_base_s": 0.0}
     return Settings(**{**base, **extra})
-
-
-def draft(evidence: list[str], *, file: str = "app/pricing.py", line: int = 18, inconclusive: bool = False,
-          statement: str = "get_price returns None for SKUs missing from the cache; total multiplies it.") -> dict[str, Any]:
-    return {
-        "title": "TypeError in total: get_price returns None for uncached SKUs",
-        "inconclusive": inconclusive,
-        "classification": {"severity": "high", "type": "runtime", "observability": "intermittent",
-                           "fingerprint": "scripted"},
-        "summary": {"what": "POST /checkout fails with TypeError", "impact": "a third of checkouts fail",
-                    "occurrences": 26},
-        "root_cause": {"statement": statement, "confidence": 0.9,
-                       "location": {"file": file, "line": line, "function": "get_price"},
-                       "five_whys": ["Why 500? TypeError.", "Why TypeError? price is None."], "evidence": evidence},
-        "immediate_fix": {"summary": "Fall back to the catalog on a cache miss.", "steps": ["Change get_price."]},
-        "testing_strategy": ["Test an uncached SKU."], "preventive_measures": ["Type Optional returns."],
-        "monitoring": [{"signal": "TypeError rate", "query": "error.type=TypeError", "alert": "> 0 after deploy"}],
-        "runbook": ["Roll back v1.4.0."], "suspects": [], "hypotheses": [],
-    }
-
-
-def ids_in_last_tool_results(body: dict[str, Any]) -> list[str]:
-    blocks = body["messages"][-1]["content"]
-    found = [re.findall(r"\[(E\d+)\]", b["content"]) for b in blocks if b.get("type") == "tool_result"]
-    return [i for group in found for i in group]
 
 
 def test_tool_loop_runs_the_tools_and_sends_results_back(example_repo: Path) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+import os
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,11 +37,25 @@ class AppFrame(BaseModel):
 
 
 class SuspectCommit(BaseModel):
+    """A commit that may have caused the failure (see ``evidence.suspects``)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     commit: CommitRef
     score: float
     reason: str
     files: list[str] = Field(default_factory=list)
     evidence_id: str | None = None
+    signals: list[str] = Field(default_factory=list)
+    """What implicates it: line, near, function, callee, returns_null, config_key, config_file, release, recent."""
+    sources: list[str] = Field(default_factory=list)
+    """Where those signals point (``path:line``, ``tag:v1.4.0``)."""
+    release: str | None = None
+    """The version it shipped in, when a deploy marker mapped onto a release."""
+    merge: str | None = None
+    """The merge commit that brought it in, when it came from a merged branch."""
+    landed: str | None = None
+    """When it reached the branch (ISO time)."""
 
 
 class Facts(BaseModel):
@@ -125,12 +141,20 @@ class RunContext:
 class EvidenceBook:
     """Adds evidence with stable ids, dropping exact repeats (same kind and source)."""
 
-    def __init__(self, items: list[Evidence]) -> None:
+    def __init__(self, items: list[Evidence], base: Path | None = None) -> None:
         self.items = list(items)
         self._by_key = {(e.kind, e.source): e.id for e in self.items}
         self.added = 0
+        self._prefix = str(base) + os.sep if base is not None else None
+
+    @classmethod
+    def for_state(cls, state: AnalysisState) -> EvidenceBook:
+        """A book over the state's evidence that cites files under the user's folder relative to it."""
+        return cls(state.evidence, state.incident.cwd)
 
     def add(self, kind: EvidenceKind, source: str, excerpt: str, note: str = "") -> str:
+        if self._prefix and source.startswith(self._prefix):
+            source = source[len(self._prefix):]  # readable, and the same on every machine
         key = (kind, source)
         if key in self._by_key:
             return self._by_key[key]

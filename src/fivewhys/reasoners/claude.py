@@ -100,7 +100,7 @@ class ClaudeReasoner:
         return [self._marker(text or "investigating", [b["name"] for b in self.pending])]
 
     def investigate(self, state: AnalysisState, ctx: RunContext) -> Investigation:
-        book = EvidenceBook(state.evidence)
+        book = EvidenceBook.for_state(state)
         env = ToolEnv(book=book, git=ctx.git, index=ctx.extra.get("repo_index"), log_paths=state.incident.log_paths)
         results = [self._run_tool(block, env, ctx) for block in self.pending]
         self.pending = []

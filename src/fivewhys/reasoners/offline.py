@@ -49,7 +49,7 @@ class OfflineReasoner:
         return out
 
     def investigate(self, state: AnalysisState, ctx: RunContext) -> Investigation:
-        book = EvidenceBook(state.evidence)
+        book = EvidenceBook.for_state(state)
         out = []
         for hyp in state.hypotheses:
             h = hyp.model_copy(deep=True)

@@ -27,7 +27,7 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
         return {"traces": traces}
     index: RepoIndex | None = ctx.extra.get("repo_index")
     frames = _map_frames(exc, index)
-    book = EvidenceBook(state.evidence)
+    book = EvidenceBook.for_state(state)
     facts = state.facts.model_copy()
     facts.exception_type, facts.message, facts.language = exc.type, exc.message, exc.language
     ordered = innermost_first(frames, exc.language)

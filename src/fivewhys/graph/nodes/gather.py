@@ -9,7 +9,8 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from ...evidence import logs
-from ...evidence.git import Commit, Git
+from ...evidence.git import Git
+from ...evidence.suspects import FrameRef, SuspectCommitRank, SuspectQuery, rank_suspects
 from ...evidence.logs.model import LogQuery, LogRecord
 from ...report.model import CommitRef
 from ..state import AnalysisState, EvidenceBook, Facts, RunContext, SuspectCommit
@@ -17,13 +18,12 @@ from .extract import innermost_first
 
 CASCADE_LOOKBACK = timedelta(minutes=30)
 DEPLOY_LOOKBACK = timedelta(hours=24)
-MAX_BLAME_FRAMES = 5
 
 
 def gather(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any]:
     """Run log and git tools whose results every hypothesis can use."""
     ctx = runtime.context
-    book = EvidenceBook(state.evidence)
+    book = EvidenceBook.for_state(state)
     facts = state.facts.model_copy(deep=True)
     warnings = list(state.warnings)
     if state.incident.log_paths:
@@ -108,52 +108,43 @@ def _note_deploy(markers: list[LogRecord], facts: Facts, book: EvidenceBook) -> 
 
 
 def _gather_git(state: AnalysisState, git: Git, facts: Facts, book: EvidenceBook) -> None:
-    scores: dict[str, SuspectCommit] = {}
-    onset = aware(facts.onset)
-    app = [f for f in innermost_first(state.frames, facts.language) if f.repo_path and f.frame.line]
-    for rank, af in enumerate(app[:MAX_BLAME_FRAMES]):
-        line = af.frame.line or 1
-        for bl in git.blame(af.repo_path or "", max(1, line - 2), line + 2):
-            if bl.sha.startswith("0000000"):
-                continue
-            weight = (0.5 if bl.line == line else 0.25) / (1 + rank)
-            _bump(scores, git, bl.sha, weight, f"last changed {af.repo_path}:{bl.line} on the crash path")
-    files = list(dict.fromkeys(af.repo_path for af in app if af.repo_path))
-    since = onset - timedelta(days=14) if onset else None
-    for commit in git.log(files, since=since, until=onset, max_count=20) if files else []:
-        _bump(scores, git, commit.sha, 0.2, f"changed {', '.join(f for f in commit.files if f in files)[:120]}",
-              commit)
-    _rank(scores, onset)
-    facts.suspects = sorted(scores.values(), key=lambda s: -s.score)[:10]
-    for s in facts.suspects[:3]:
-        s.evidence_id = book.add("commit", f"commit:{s.commit.sha}", f"{s.commit.subject} ({s.commit.author}, "
-                                 f"{s.commit.date[:10]})", note=s.reason)
+    """Rank the commits that may have caused the failure; the top ones become commit evidence."""
+    ranked = rank_suspects(git, _suspect_query(state, facts))
+    facts.suspects = [_suspect(s) for s in ranked[:10]]
+    for s, r in zip(facts.suspects[:3], ranked, strict=False):
+        excerpt = f"{s.commit.subject} ({s.commit.author}, {s.commit.date[:10]})"
+        if r.evidence:
+            excerpt += f"\n{r.evidence[0].source}\n{r.evidence[0].excerpt}"
+        s.evidence_id = book.add("commit", f"commit:{s.commit.sha}", excerpt, note=s.reason)
 
 
-def _bump(scores: dict[str, SuspectCommit], git: Git, sha: str, weight: float, reason: str,
-          commit: Commit | None = None) -> None:
-    if sha not in scores:
-        commit = commit or git.commit(sha)
-        if commit is None:
-            return
-        ref = CommitRef(sha=commit.sha, subject=commit.subject, author=commit.author, date=commit.date.isoformat())
-        scores[sha] = SuspectCommit(commit=ref, score=0.0, reason=reason, files=list(commit.files))
-    scores[sha].score += weight
+def _suspect_query(state: AnalysisState, facts: Facts) -> SuspectQuery:
+    app = [f for f in innermost_first(state.frames, facts.language) if f.repo_path]
+    frames = [FrameRef(path=f.repo_path or "", line=f.frame.line, function=f.frame.function) for f in app]
+    deploy_at = aware(facts.deploy_at) if facts.deploy_text else None
+    return SuspectQuery(frames=frames, onset=aware(facts.onset), deploy_text=facts.deploy_text, deploy_at=deploy_at,
+                        keys=_error_keys(" ".join(filter(None, [facts.message, facts.first_error_message]))),
+                        language=facts.language)
 
 
-def _rank(scores: dict[str, SuspectCommit], onset: datetime | None) -> None:
-    """Recent changes are likelier culprits: weigh by how close before the onset they landed."""
-    for s in scores.values():
-        when = datetime.fromisoformat(s.commit.date)
-        if onset is not None:
-            age = onset - when
-            if age < timedelta(0):
-                s.score *= 0.3  # landed after the error started: cannot have caused it
-                s.reason += " (after the onset)"
-            elif age <= timedelta(days=2):
-                s.score += 0.2
-            elif age <= timedelta(days=7):
-                s.score += 0.1
-            elif age > timedelta(days=14):
-                s.score *= 0.5  # an old line is rarely what broke today
-        s.score = round(min(s.score, 1.0), 3)
+_QUOTED = re.compile(r"""['"`]([A-Za-z_][\w.-]{2,80})['"`]""")
+_CONST = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
+_CONFIG_FILE = re.compile(r"[\w./-]+\.(?:toml|ya?ml|json|ini|cfg|conf|env|properties)\b")
+
+
+def _error_keys(message: str) -> list[str]:
+    """Config keys and file names an error names: ``'BILLING_DSN'``, ``PAYMENT_TIMEOUT``, ``settings.toml``.
+
+    A quoted plain word (``'int'``) or a type name (``'NoneType'``) is not a key; one with ``_ . -``
+    or in capitals is.
+    """
+    quoted = [q for q in _QUOTED.findall(message) if re.search(r"[_.-]", q) or q.isupper()]
+    keys = [*_CONFIG_FILE.findall(message), *quoted, *_CONST.findall(message)]
+    return list(dict.fromkeys(k.strip(".") for k in keys))[:5]
+
+
+def _suspect(r: SuspectCommitRank) -> SuspectCommit:
+    ref = CommitRef(sha=r.sha, subject=r.subject, author=r.author, date=r.date.isoformat())
+    return SuspectCommit(commit=ref, score=r.score, reason=r.reason, files=r.files, signals=r.signals,
+                         sources=[e.source for e in r.evidence], release=r.release, merge=r.merge,
+                         landed=r.landed.isoformat())
