@@ -163,6 +163,60 @@ def redact(
         sys.stdout.write(redaction.redact(raw))
 
 
+@app.command()
+def mcp(
+    repo: Annotated[Path | None, typer.Option(help="The repository the tools may read [default: the git root "
+                                                   "above the current folder].")] = None,
+    log: Annotated[list[Path] | None, typer.Option("--log", "-l", help="A log file or folder the tools may "
+                                                                       "read (repeatable).")] = None,
+    offline: Annotated[bool, typer.Option(help="The analyze tool uses the offline engine.")] = False,
+) -> None:
+    """Serve fivewhys's tools over MCP (stdio) for coding agents.
+
+    Register it in Claude Code with: claude mcp add fivewhys -- fivewhys mcp --repo . --log logs/
+    """
+    with _errors():
+        from .config import Settings
+        from .evidence.git import find_repo_root
+        from .intake import parse_incident
+        from .mcp_server import Sandbox, serve_stdio
+
+        root = find_repo_root(repo or Path.cwd())
+        if repo is not None and root is None:
+            raise InputError(f"--repo {repo}: not inside a git repository")
+        logs = parse_incident("", cwd=Path.cwd(), logs=log, repo=root).log_paths if log else []
+        settings = Settings.build({"repo": root, "engine": "offline" if offline else None})
+        serve_stdio(Sandbox(repo=root, logs=logs), settings)
+
+
+@app.command("install-command")
+def install_command(
+    user: Annotated[bool, typer.Option("--user", help="Install into ~/.claude/commands/.")] = False,
+    project: Annotated[bool, typer.Option("--project", help="Install into ./.claude/commands/ (the default).")] = False,
+    force: Annotated[bool, typer.Option(help="Replace a different file of the same name.")] = False,
+) -> None:
+    """Install the /fivewhys slash command for Claude Code."""
+    with _errors():
+        from importlib import resources
+
+        if user and project:
+            raise InputError("choose one of --user and --project")
+        base = Path.home() if user else Path.cwd()
+        target = base / ".claude" / "commands" / "fivewhys.md"
+        text = (resources.files("fivewhys") / "slash_command.md").read_text(encoding="utf-8")
+        if target.exists():
+            if target.read_text(encoding="utf-8", errors="replace") == text:
+                typer.echo(f"already installed: {target}")
+                return
+            if not force:
+                raise InputError(f"{target} exists and differs; rerun with --force to replace it")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+        typer.echo(f"installed: {target} (use it as /fivewhys <error or incident>)")
+
+
 def _apply_window(incident: Any, since: str | None, until: str | None) -> None:
     for name, value in (("since", since), ("until", until)):
         if value is None:
@@ -282,6 +336,28 @@ def _stop_status() -> None:
     status, _state["status"] = _state["status"], None
     if status is not None:
         status.stop()
+
+
+def _register_shells() -> None:
+    """Commands that live in their own packages (their modules import nothing heavy at load).
+
+    Each is wrapped so its errors become exit codes here, like every other command's.
+    """
+    import functools
+
+    from .ci.command import ci_command
+    from .evidence.localize_cli import localize_command
+
+    for name, fn in (("ci", ci_command), ("localize", localize_command)):
+        @functools.wraps(fn)
+        def wrapped(*args: Any, __fn: Any = fn, **kwargs: Any) -> None:
+            with _errors():
+                __fn(*args, **kwargs)
+
+        app.command(name)(wrapped)
+
+
+_register_shells()
 
 
 def main() -> None:
