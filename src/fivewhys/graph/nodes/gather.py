@@ -10,8 +10,8 @@ from langgraph.runtime import Runtime
 
 from ...evidence import logs
 from ...evidence.git import Git
-from ...evidence.suspects import FrameRef, SuspectCommitRank, SuspectQuery, rank_suspects
 from ...evidence.logs.model import LogQuery, LogRecord
+from ...evidence.suspects import FrameRef, SuspectCommitRank, SuspectQuery, rank_suspects
 from ...report.model import CommitRef
 from ..state import AnalysisState, EvidenceBook, Facts, RunContext, SuspectCommit
 from .extract import innermost_first
