@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..evidence.stacktrace.model import Frame, ParsedException, ParsedTrace
 from ..intake import Incident
-from ..report.model import CommitRef, Evidence, EvidenceKind, Location, Report
+from ..report.model import CommitRef, Evidence, EvidenceKind, Location, Report, Suspect
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -84,6 +84,8 @@ class Facts(BaseModel):
     suspects: list[SuspectCommit] = Field(default_factory=list)
     crash_location: Location | None = None
     crash_evidence_id: str | None = None
+    localized: list[Suspect] = Field(default_factory=list)
+    """Places a fix may go, ranked from the trace (evidence/localize), best first."""
     success_records: int = 0
     """Records in the window for the same service/endpoint that did not fail (intermittency)."""
 

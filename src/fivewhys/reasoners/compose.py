@@ -163,6 +163,8 @@ def _suspects(state: AnalysisState, lead: HypothesisState | None) -> list[Suspec
     if lead is not None and lead.location is not None:
         add(lead.location, max(lead.confidence, 0.1), "where the leading hypothesis places the defect")
     add(state.facts.crash_location, 0.5, "where the failure surfaced (innermost application frame)")
+    for s in state.facts.localized:
+        add(Location(file=s.file, line=s.line, function=s.function), s.score, s.reason)
     app = [a for a in state.frames if a.in_app]
     for i, a in enumerate(app[:8]):
         loc = Location(file=a.repo_path or a.frame.file or "?", line=a.frame.line, function=a.frame.function)

@@ -10,7 +10,7 @@ its pattern names; investigate runs them and moves the confidence. A hypothesis 
 from __future__ import annotations
 
 from ..graph.state import AnalysisState, EvidenceBook, HypothesisState, RunContext
-from ..report.model import Report
+from ..report.model import Location, Report
 from .base import Investigation
 from .checks import CheckEnv, run_check
 from .compose import compose_report
@@ -100,7 +100,12 @@ class OfflineReasoner:
             hyps.append(self._new(hyps, text, vals, 0.35, None, state, ["crash_path_history"]))
         if not hyps and facts.crash_location is not None:
             text = "{exception} is raised by a defect in {function} ({file}:{line})."
-            hyps.append(self._new(hyps, text, base, 0.3, None, state, ["crash_path_history"]))
+            top = facts.localized[0] if facts.localized else None
+            vals = {**base, "file": top.file, "line": str(top.line or ""), "function": top.function or ""} if top else base
+            hyp = self._new(hyps, text, vals, 0.3, None, state, ["crash_path_history"])
+            if top is not None:  # the localizer's best place, not merely the crash frame
+                hyp.location = Location(file=top.file, line=top.line, function=top.function)
+            hyps.append(hyp)
         return hyps
 
     def _new(self, hyps: list[HypothesisState], template: str, values: dict[str, str], prior: float,

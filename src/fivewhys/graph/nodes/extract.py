@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 from ...evidence import stacktrace
 from ...evidence.source import RepoIndex
 from ...evidence.stacktrace.model import ParsedException, ParsedTrace
-from ...report.model import Location
+from ...report.model import Location, Suspect
 from ..state import AnalysisState, AppFrame, EvidenceBook, RunContext
 
 MAX_FRAME_EVIDENCE = 6
@@ -42,10 +42,25 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
                        note="crash frame" if af is crash else "frame on the failing path")
         if af is crash:
             facts.crash_evidence_id = eid
+    facts.localized = _localized(traces[0], index)
     if crash is not None:
         facts.crash_location = Location(file=crash.repo_path or crash.frame.file or "?", line=crash.frame.line,
                                         function=_short_function(crash.frame.function))
     return {"traces": traces, "exception": exc, "frames": frames, "evidence": book.items, "facts": facts}
+
+
+def _localized(trace: ParsedTrace, index: RepoIndex | None) -> list[Suspect]:
+    """Where a fix may go, from the trace alone (git history is weighed by the suspects step)."""
+    from ...evidence.localize import localize
+
+    out = []
+    for loc in localize(trace, limit=8):
+        mapped = index.map_path(loc.file, None) if index and loc.file else None
+        if loc.file is None or (index is not None and mapped is None and any(index.files)):
+            continue  # outside the repository: not a place this team can fix
+        out.append(Suspect(file=mapped or loc.file, line=loc.line, function=loc.function,
+                           score=round(loc.score * 0.6, 3), reason=loc.reason or "ranked from the trace"))
+    return out
 
 
 def _traces_from_logs(state: AnalysisState, ctx: RunContext) -> list[ParsedTrace]:
