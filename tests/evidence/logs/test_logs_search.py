@@ -30,15 +30,17 @@ def mixed_log(tmp_path: Path) -> Path:
             out += ["Traceback (most recent call last):", '  File "/srv/app/x.py", line 3, in f',
                     f"KeyError: 'Order-{i}'", ""]
     path = tmp_path / "app.log"
+    out += ["2024-05-01T11:59:00Z WARN Échec de la ça réplique", "2024-05-01T11:59:01Z INFO échec de la là",
+            "2024-05-01T11:59:02Z INFO 300 \u212aELVIN reached"]
     path.write_bytes(("\n".join(out) + "\n").encode() + b"2024-05-01T12:00:00Z ERROR bad \xff byte req=r999\n")
     return path
 
 
-def both(path: Path, query: LogQuery) -> tuple[SearchResult, SearchResult]:
-    """The same search on the plain file (fast path) and on a gzip copy (streaming path)."""
+def all_paths(path: Path, query: LogQuery) -> tuple[SearchResult, SearchResult, SearchResult]:
+    """The same search with rg, with the Python byte scan, and on a gzip copy (streaming path)."""
     gz = path.with_suffix(".log.gz")
     gz.write_bytes(gzip.compress(path.read_bytes()))
-    return search([path], query), search([gz], query)
+    return search([path], query), search([path], query, use_ripgrep=False), search([gz], query)
 
 
 def summary(result: SearchResult) -> list[tuple[int, int, list[int], list[int]]]:
@@ -55,15 +57,32 @@ QUERIES = [
     LogQuery(pattern="Traceback", since=T0 + timedelta(minutes=3), context=1),
     LogQuery(pattern="byte"),
     LogQuery(pattern="nothing-like-this"),
+    LogQuery(pattern="ÉCHEC DE LA ÇA", ignore_case=True, context=1),
+    LogQuery(pattern=r"échec de la (ça|là)", regex=True, ignore_case=True),
+    LogQuery(pattern="kelvin", ignore_case=True),
+    LogQuery(pattern=r"(?<=req=)r1\d\b", regex=True),
 ]
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.pattern or "" for q in QUERIES])
-def test_fast_path_equals_streaming_path(mixed_log: Path, query: LogQuery) -> None:
-    fast, slow = both(mixed_log, query)
-    assert summary(fast) == summary(slow)
-    assert fast.total_matches == slow.total_matches
+def test_ripgrep_byte_scan_and_streaming_paths_agree(mixed_log: Path, query: LogQuery) -> None:
+    rg, fast, slow = all_paths(mixed_log, query)
+    assert summary(rg) == summary(fast) == summary(slow)
+    assert rg.total_matches == fast.total_matches == slow.total_matches
+    assert [m.record.raw for m in rg.matches] == [m.record.raw for m in slow.matches]
     assert [m.record.raw for m in fast.matches] == [m.record.raw for m in slow.matches]
+
+
+def test_non_ascii_ignore_case_finds_every_case(mixed_log: Path) -> None:
+    result = search([mixed_log], LogQuery(pattern="ÉCHEC DE LA", ignore_case=True))
+    assert [m.record.message for m in result.matches] == ["Échec de la ça réplique", "échec de la là"]
+
+
+def test_a_regex_ripgrep_cannot_run_falls_back_to_python(mixed_log: Path) -> None:
+    result = search([mixed_log], LogQuery(pattern=r"(?<=req=)r12\b", regex=True))
+    expected = [n for n, line in enumerate(mixed_log.read_text(errors="replace").splitlines(), 1) if "req=r12 " in line]
+    assert [m.record.line for m in result.matches] == expected
+    assert any("rg failed" in w for w in result.warnings)
 
 
 def test_literal_match_inside_a_trace_returns_the_whole_record(mixed_log: Path) -> None:

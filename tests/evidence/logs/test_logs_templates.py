@@ -14,6 +14,10 @@ from fivewhys.evidence.logs import TemplateMiner, template_of
     ("key 'session-token' missing", "key <*> missing"),
     ("retry after 2.5s", "retry after <*>"),
     ("connection reset by peer", "connection reset by peer"),
+    ("generating core.2275", "generating core.<*>"),
+    ("jk2_init() Found child 6725 in scoreboard slot 10", "jk2_init() Found child <*> in scoreboard slot <*>"),
+    ("setLightsOn(true) user=root", "setLightsOn(<*>) user=<*>"),
+    ("GET /v2/servers/detail HTTP/1.1 blk_-4242", "GET <*> <*> <*>"),
 ])
 def test_template_of_masks_variables(message: str, template: str) -> None:
     assert template_of(message) == template
@@ -30,8 +34,8 @@ def test_miner_groups_variants_and_keeps_different_events_apart() -> None:
     ]
     assert ids[0] == ids[1] == ids[4]
     assert len({ids[0], ids[2], ids[3]}) == 3
-    assert miner.template(ids[0]) == "Failed password for <*> from <*> port <*>"
-    assert miner.templates()[0] == ("Failed password for <*> from <*> port <*>", 3)
+    assert miner.template(ids[0]) == "Failed password for <*> from <*> port <*> ssh2"
+    assert miner.templates()[0] == ("Failed password for <*> from <*> port <*> ssh2", 3)
 
 
 def test_miner_uses_first_line_of_multiline_messages() -> None:
@@ -39,3 +43,34 @@ def test_miner_uses_first_line_of_multiline_messages() -> None:
     a = miner.add("query failed id=7\nTraceback (most recent call last):\n  File x")
     b = miner.add("query failed id=8")
     assert a == b and miner.template(a) == "query failed id=<*>"
+
+
+def test_a_few_recurring_words_at_one_place_are_different_events() -> None:
+    miner = TemplateMiner()
+    ids = {}
+    for i in range(60):
+        verb = ("Started", "Paused", "Resumed")[i % 3]
+        ids[verb] = miner.add(f"[instance: {i:08x}-aaaa-bbbb-cccc-{i:012x}] VM {verb} (Lifecycle Event)")
+    assert miner.template(ids["Paused"]) == "[instance: <*>] VM Paused (Lifecycle Event)"
+    assert len({miner.template(i) for i in ids.values()}) == 3
+
+
+def test_many_distinct_words_at_one_place_are_a_variable() -> None:
+    miner = TemplateMiner()
+    ids = [miner.add(f"session opened for user {name} by (uid={n})")
+           for n, name in enumerate("alice bob carol dave erin frank grace heidi ivan judy".split() * 3)]
+    assert {miner.template(i) for i in ids} == {"session opened for user <*> by (uid=<*>)"}
+
+
+def test_a_rare_odd_value_does_not_turn_a_frequent_word_into_a_variable() -> None:
+    miner = TemplateMiner()
+    common = [miner.add(f"Session: {n}_{n * 7} initialized by client WindowsUpdateAgent.") for n in range(50)]
+    odd = miner.add("Session: 99_1 initialized by client SPP.")
+    assert miner.template(common[0]) == "Session: <*> initialized by client WindowsUpdateAgent."
+    assert miner.template(odd) == "Session: <*> initialized by client SPP."
+
+
+def test_values_sharing_a_key_keep_the_key() -> None:
+    miner = TemplateMiner()
+    ids = [miner.add(f"auth failure rhost=10.0.0.{n} user={name}") for n, name in enumerate(["fztu"] * 3 + ["bob", "x"])]
+    assert miner.template(ids[0]) == "auth failure rhost=<*> user=<*>"

@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fivewhys.evidence.logs import filters as flt
+from fivewhys.evidence.logs import ripgrep
 from fivewhys.evidence.logs.layouts import Parsed
 from fivewhys.evidence.logs.model import LogMatch, LogQuery, LogRecord, SearchResult
 from fivewhys.evidence.logs.readers import MAX_RECORD_LINES, LogReader, RecordBuilder, decode, is_gzip
@@ -43,18 +44,40 @@ def _line_index(path: Path, size: int) -> list[int]:
     return _LINE_INDEXES[key]
 
 
-def applicable(reader: LogReader, query: LogQuery) -> bool:
+def applicable(reader: LogReader, query: LogQuery, use_ripgrep: bool = True) -> bool:
     """Whether the byte-level scan answers this query exactly (a pattern, a plain non-empty file)."""
     if not query.pattern or is_gzip(reader.path) or reader.path.stat().st_size == 0:
         return False
-    # bytes regexes and IGNORECASE are ASCII-only; other patterns take the streaming path
-    return query.pattern.isascii() or not (query.regex or query.ignore_case)
+    if use_ripgrep and ripgrep.binary() is not None:
+        return True
+    # bytes regexes are ASCII-only: a non-ASCII regex takes the streaming path without rg
+    return query.pattern.isascii() or not query.regex
 
 
-def scan(reader: LogReader, query: LogQuery, result: SearchResult) -> None:
-    """Search one plain file with the byte-level pre-filter; add to `result`."""
+Hit = tuple[int, int]
+"""(byte offset inside the hit line, its 1-based line number or 0 when unknown)."""
+
+
+def scan(reader: LogReader, query: LogQuery, result: SearchResult, use_ripgrep: bool = True) -> None:
+    """Search one plain file with rg or the byte-level pre-filter; add to `result`."""
     with reader.path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_COPY) as mm:
-        _Scan(reader, mm, query, result).run()
+        rg = ripgrep.binary() if use_ripgrep else None
+        if rg is not None:
+            found = ripgrep.hits(rg, query, reader.path)
+            try:
+                first = next(found, None)
+            except ripgrep.RipgrepFailed as exc:
+                result.warnings.append(f"{reader.path}: rg failed ({exc}); searched in Python")
+            else:
+                _Scan(reader, mm, query, result).run(_chain(first, found))
+                return
+        _Scan(reader, mm, query, result).run((hit, 0) for hit in candidates(mm, query, 0, len(mm)))
+
+
+def _chain(first: Hit | None, rest: Iterator[Hit]) -> Iterator[Hit]:
+    if first is not None:
+        yield first
+        yield from rest
 
 
 # ---------------------------------------------------------------- candidate finders
@@ -206,11 +229,33 @@ def candidates(mm: mmap.mmap, query: LogQuery, start: int, end: int) -> Iterator
         return literal_hits(mm, literal.encode(), start, end)
     flags = re.MULTILINE | (re.IGNORECASE if query.ignore_case else 0)
     source = pattern.encode() if query.regex else re.escape(pattern.encode())
+    if query.ignore_case and not query.regex and not (pattern.isascii() and _NO_EXTRA_FOLD.match(pattern)):
+        # bytes IGNORECASE folds ASCII only (an ignore-case regex misses the Kelvin sign here)
+        source = caseless_bytes(pattern)
     try:
         regex = re.compile(source, flags)
     except re.error:
         regex = re.compile(re.escape(pattern.encode()), flags)
     return regex_hits(mm, regex, start, end)
+
+
+_EXTRA_FOLDS = {"k": "\u212a", "s": "\u017f", "\u00e5": "\u212b"}
+"""Unicode simple case folds that lower()/upper() do not give (Kelvin sign, long s, angstrom)."""
+
+
+_NO_EXTRA_FOLD = re.compile(r"[^ksKS]*\Z")
+
+
+def caseless_bytes(pattern: str) -> bytes:
+    """A bytes regex matching the UTF-8 of `pattern` in any case (a superset of str IGNORECASE)."""
+    out = []
+    for char in pattern:
+        variants = {char, char.lower(), char.upper(), char.title()}
+        variants |= {v for k, v in _EXTRA_FOLDS.items() if k in variants or v in variants}
+        variants |= {k for k, v in _EXTRA_FOLDS.items() if k in variants or v in variants}
+        alternatives = sorted((re.escape(v.encode()) for v in variants if len(v) == 1), key=len)
+        out.append(b"(?:" + b"|".join(alternatives) + b")" if len(alternatives) > 1 else alternatives[0])
+    return b"".join(out)
 
 
 # ---------------------------------------------------------------- hits to records
@@ -221,14 +266,18 @@ class _Scan:
         self.size = len(mm)
         self.matcher = flt.text_matcher(query)
         self.rank = flt.min_rank(query.min_level)
+        self.anchor = (0, 0)
+        """The latest hit whose line number rg reported: (offset of its line start, number)."""
 
-    def run(self) -> None:
+    def run(self, hits: Iterator[Hit]) -> None:
         from fivewhys.evidence.logs.search import record_matches  # search imports this module
 
         done_until = 0
-        for hit in candidates(self.mm, self.query, 0, self.size):
+        for hit, line in hits:
             if hit < done_until:
                 continue  # inside a record already decided
+            if line:
+                self.anchor = (hit, line)
             start = self._record_start(hit)
             end = self._record_end(hit)
             done_until = end
@@ -273,6 +322,9 @@ class _Scan:
 
     def _line_number(self, offset: int) -> int:
         """1-based line number at `offset` (newlines are counted once per file and cached)."""
+        anchor, number = self.anchor
+        if number and anchor - (1 << 20) <= offset <= anchor:  # a record starts near its hit
+            return number - self.mm[offset:anchor].count(b"\n")
         index = _line_index(self.reader.path, self.size)
         block = offset // LINE_BLOCK
         while len(index) <= block:  # cumulative newlines before each block

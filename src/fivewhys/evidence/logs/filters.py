@@ -25,9 +25,9 @@ def text_matcher(query: LogQuery) -> Callable[[str], bool] | None:
         except re.error as exc:
             raise InputError(f"invalid regex {query.pattern!r}: {exc}") from exc
         return lambda text: compiled.search(text) is not None
-    if query.ignore_case:
-        needle = query.pattern.casefold()
-        return lambda text: needle in text.casefold()
+    if query.ignore_case:  # simple case folding, as ripgrep's -i (not casefold: ß is not ss)
+        caseless = re.compile(re.escape(query.pattern), re.IGNORECASE)
+        return lambda text: caseless.search(text) is not None
     literal = query.pattern
     return lambda text: literal in text
 

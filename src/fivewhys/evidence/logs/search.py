@@ -1,8 +1,9 @@
 """Search log files: literal or regex, time window, level, fields, context records.
 
 Two paths give the same answers. The streaming path reads every record and applies every filter.
-The fast path (a plain file, a pattern) scans the memory-mapped bytes with a C-level `find` or a
-compiled bytes regex and only turns the hits into records — see fastscan.py.
+The fast path (a plain file, a pattern) finds candidate lines with ripgrep when it is installed,
+else scans the memory-mapped bytes with a C-level `find` or a compiled bytes regex, and only turns
+the hits into records — see fastscan.py and ripgrep.py.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from fivewhys.evidence.logs.model import LogMatch, LogQuery, LogRecord, SearchRe
 from fivewhys.evidence.logs.readers import LogReader, open_log
 
 
-def search(paths: list[Path], query: LogQuery) -> SearchResult:
+def search(paths: list[Path], query: LogQuery, *, use_ripgrep: bool = True) -> SearchResult:
     """Find the records that match a query across log files, in file order.
 
     Args:
         paths: log files (plain or gzip, any supported layout).
         query: pattern (literal or regex, optionally case-insensitive) and filters (time window,
             minimum level, exact structured fields), context records and the match cap.
+        use_ripgrep: find candidate lines with `rg` when it is installed (same results, faster).
 
     Returns:
         Up to `query.max_matches` matches with their context; `total_matches` counts all of them.
@@ -37,8 +39,8 @@ def search(paths: list[Path], query: LogQuery) -> SearchResult:
     flt.text_matcher(query)
     for path in paths:
         reader = open_log(path)
-        if fastscan.applicable(reader, query):
-            fastscan.scan(reader, query, result)
+        if fastscan.applicable(reader, query, use_ripgrep):
+            fastscan.scan(reader, query, result, use_ripgrep)
         else:
             _stream(reader, query, result)
         result.unparsed_lines += reader.unparsed_lines

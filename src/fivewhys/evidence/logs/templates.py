@@ -1,9 +1,13 @@
 """Message templates: mask the variable parts of a message (`<*>`) and mine templates online.
 
-`template_of` is a pure masker (one message → its template). `TemplateMiner` groups a stream of
-messages: messages are masked, split into tokens and routed by token count and leading constant
-tokens to a small set of clusters; a message joins the most similar cluster (share of equal
-positions) and the positions where they differ become `<*>`. One configuration serves every log.
+`mask_token` decides, for one whitespace-separated token, which parts are variables: numbers,
+hex, ids with digits (`blk_-42`, `user42`), paths, IPs, UUIDs, URLs, booleans — but not words
+that merely contain a digit (`ssh2`, `log4j`, `jk2_init`). `template_of` applies it to one
+message. `TemplateMiner` groups a stream of messages: masked messages with the same token count
+and first token are clustered by similarity, and each position of a cluster keeps a small count
+of the values it has seen. A position whose value never changes is constant; one with a few
+values that each recur (`GET`/`POST`, `Started`/`Paused`) names different events, so the
+templates split on it; anything else is a variable. One configuration serves every log.
 """
 
 from __future__ import annotations
@@ -12,105 +16,163 @@ import re
 
 WILDCARD = "<*>"
 
-# Order matters: the widest shapes first, so an IP is not masked as four numbers.
-_MASKS = [
-    r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b",  # UUID
-    r"(?:[a-zA-Z][\w+.-]*://)[^\s\"'<>]+",  # URL
-    r"\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b",  # IPv4[:port]
-    r"\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b",  # IPv6 (uncompressed) / MAC
-    r"\b0x[0-9a-fA-F]+\b",  # hex literal
-    r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?",  # timestamp
-    r"\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b",  # time of day
-    r"\"[^\"]{0,200}\"|'[^']{0,200}'",  # quoted value
-    r"(?<![\w<])[-+]?\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?:[a-zA-Zµ%]{1,3})?\b",  # number, 12ms, 3.5GB
-    r"\b[0-9a-fA-F]*\d[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*\b(?<=\w{6})",  # hex id (has a digit and a-f)
-    r"\b[\w.-]*\d[\w.-]*(?=\b)",  # any other word with a digit: blk_123, user42, id-7
-]
-_MASK_RE = re.compile("|".join(f"(?:{m})" for m in _MASKS))
-_PATH_WITH_NUMBER = re.compile(r"(?:/[\w.<>*-]+)*/[\w.-]*\d[\w.-]*(?:/[\w.-]+)*")
-_COLLAPSE = re.compile(r"(?:<\*>[\s,:/=_.-]*){2,}(?=\s|$)")
+_HARD = re.compile(r"([\s,;:=|\"'\[\](){}<>]+)")
+"""Delimiters around values: `key=value`, `(uid=0)`, `host:port`, `[a,b]`, quotes."""
+_SOFT = re.compile(r"[-_+@#$%&/]")
+_WORD_WITH_DIGIT = re.compile(r"[A-Za-z]{2,}\d[A-Za-z]*")
+"""Names, not values: ssh2, md5, log4j, utf8, wl0, jk2 (one digit after a word)."""
+_WHOLE_VARIABLE = re.compile(
+    r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"  # UUID
+    r"|[a-zA-Z][\w+.-]*://\S+"  # URL
+    r"|(?:[\w-]+\.)*[\w-]*\d[\w-]*(?:\.[\w-]+)*:\d+"  # host-or-ip:port
+    r"|(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}"  # IPv6 / MAC
+)
+_VALUE_WORDS = frozenset({"true", "false", "null", "root", "admin"})
+_DATE_WORDS = frozenset(
+    "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+)
+_QUOTED = re.compile(r"\"[^\"]{0,200}\"|'[^']{0,200}'")
+
+
+def _is_value_part(part: str) -> bool:
+    """A part of a dotted piece that is a value: it holds a digit and is not a name like ssh2."""
+    if not any(c.isdigit() for c in part):
+        return False
+    return not all(_WORD_WITH_DIGIT.fullmatch(sub) or not any(c.isdigit() for c in sub)
+                   for sub in _SOFT.split(part))
+
+
+def _mask_piece(piece: str) -> str:
+    if len(piece) > 1 and (piece[0] == "/" or piece[0] == "\\" or piece[1:3] == ":\\"):
+        return WILDCARD  # a path
+    if piece.lower() in _VALUE_WORDS:
+        return WILDCARD
+    if not any(c.isdigit() for c in piece):
+        return piece
+    parts = [WILDCARD if _is_value_part(p) else p for p in piece.split(".")]
+    masked = ".".join(parts)
+    while WILDCARD + "." + WILDCARD in masked:
+        masked = masked.replace(WILDCARD + "." + WILDCARD, WILDCARD)
+    return masked
+
+
+def mask_token(token: str) -> str:
+    """Mask the variables in one whitespace-separated token, keeping the punctuation around them.
+
+    `rhost=10.0.0.1` → `rhost=<*>`, `(uid=0)` → `(uid=<*>)`, `host.example.com:443` → `<*>`,
+    `core.2275` → `core.<*>`, `ssh2` → `ssh2`, `/var/log/x` → `<*>`.
+    """
+    bare = token.strip("()[]{},;:'\".")
+    if bare and _WHOLE_VARIABLE.fullmatch(bare):
+        start = token.index(bare)
+        return token[:start] + WILDCARD + token[start + len(bare):]
+    if token in _DATE_WORDS:
+        return WILDCARD
+    pieces = _HARD.split(token)
+    masked = "".join(piece if i % 2 else _mask_piece(piece) for i, piece in enumerate(pieces))
+    while WILDCARD + WILDCARD in masked:
+        masked = masked.replace(WILDCARD + WILDCARD, WILDCARD)
+    return masked
 
 
 def template_of(message: str) -> str:
-    """Mask the variables of a message: numbers, hex, ids, IPs, UUIDs, durations, quoted values.
+    """Mask the variables of one message (its first line): the miner's masking, plus quoted values.
 
     Args:
         message: one log message (without its timestamp/level prefix).
 
     Returns:
-        The message with each variable replaced by `<*>` and runs of them collapsed, e.g.
+        The message with each variable replaced by `<*>` and adjacent ones merged, e.g.
         `"user 42 took 350ms from 10.0.0.1"` → `"user <*> took <*> from <*>"`.
     """
-    first_line = message.split("\n", 1)[0]
-    masked = _PATH_WITH_NUMBER.sub(WILDCARD, first_line)
-    masked = _MASK_RE.sub(WILDCARD, masked)
-    return _COLLAPSE.sub(WILDCARD + " ", masked).strip()
+    first_line = _QUOTED.sub(WILDCARD, message.split("\n", 1)[0])
+    return " ".join(mask_token(token) for token in first_line.split())
 
 
-_DELIMS = re.compile(r"([=:,()\[\]{}<>\"';|]+)")
-_VARIABLE_TOKEN = re.compile(
-    r"[\w.-]+\.[a-zA-Z]{2,}:\d+|\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?|[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
-    r"|(?:/[^/\s]*)+/[^/\s]*\d[^\s]*|[a-zA-Z][\w+.-]*://\S+"
-)
-_HAS_DIGIT = re.compile(r"\d")
-_PUNCT = "()[]{},;:.'\"!?"
-
-
-_DATE_WORDS = frozenset(
-    "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-)
-
-
-def _mask_piece(piece: str) -> str:
-    return WILDCARD if _HAS_DIGIT.search(piece) else piece
-
-
-def mask_token(token: str) -> str:
-    """Mask one whitespace-separated token, keeping the punctuation around its variables.
-
-    `rhost=10.0.0.1` → `rhost=<*>`, `(uid=0)` → `(uid=<*>)`, `host.example.com:443` → `<*>`;
-    a piece between delimiters is variable when it holds a digit.
-    """
-    if _VARIABLE_TOKEN.fullmatch(token.strip("()[]{},;:'\"")):
-        stripped = token.strip("()[]{},;:'\"")
-        start = token.index(stripped)
-        return token[:start] + WILDCARD + token[start + len(stripped):]
-    if not _HAS_DIGIT.search(token):
-        return WILDCARD if token in _DATE_WORDS else token
-    pieces = _DELIMS.split(token)
-    masked = "".join(piece if i % 2 else _mask_piece(piece) for i, piece in enumerate(pieces))
-    return masked.replace(WILDCARD + WILDCARD, WILDCARD)
+ENUM_MAX_VALUES = 4
+"""A position with at most this many distinct words may name different events ..."""
+ENUM_MIN_REPEATS = 8
+"""... when the cluster has at least this many messages per distinct word."""
+_OPENERS = "=:([{\"'"
+_CLOSERS = ")]},;:\"'"
 
 
 class _Cluster:
-    __slots__ = ("id", "tokens", "count")
+    __slots__ = ("tokens", "count", "values", "affixes")
 
-    def __init__(self, cluster_id: int, tokens: list[str]) -> None:
-        self.id = cluster_id
-        self.tokens = tokens
-        self.count = 1
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = list(tokens)
+        """The first message's tokens, `<*>` where later messages differed."""
+        self.count = 0
+        self.values: list[dict[str, int] | None] = [None] * len(tokens)
+        """Per position that varies between words, the count of each word."""
+        self.affixes: dict[int, tuple[str, str]] = {}
+        """Per variable position, the prefix and suffix all its values share (`user=`, `,`)."""
+
+    def variable(self, position: int) -> bool:
+        """Whether a `<*>` position is a plain variable (not an enumeration of event words)."""
+        seen = self.values[position]
+        if seen is None:
+            return True
+        return len(seen) > ENUM_MAX_VALUES or self.count < ENUM_MIN_REPEATS * len(seen)
+
+    def observe(self, position: int, mine: str, theirs: str) -> None:
+        """Record a message's token where it differs from the cluster's, or the cluster's is `<*>`."""
+        seen = self.values[position]
+        if self.tokens[position] != WILDCARD:  # the first difference at this position
+            self.tokens[position] = WILDCARD
+            self.affixes[position] = _affixes(mine, theirs)
+            if WILDCARD in mine or WILDCARD in theirs:
+                return
+            seen = self.values[position] = {mine: self.count - 1}
+        else:
+            prefix, suffix = self.affixes.get(position, ("", ""))
+            if not (theirs.startswith(prefix) and theirs.endswith(suffix)):
+                self.affixes[position] = _affixes(prefix + WILDCARD + suffix, theirs)
+        if seen is not None:
+            if WILDCARD in theirs or len(seen) >= 4 * ENUM_MAX_VALUES:
+                self.values[position] = None
+            else:
+                seen[theirs] = seen.get(theirs, 0) + 1
+
+
+def _affixes(a: str, b: str) -> tuple[str, str]:
+    """The common prefix ending in an opener (`key=`) and suffix starting with a closer (`),`)."""
+    n = 0
+    limit = min(len(a), len(b))
+    while n < limit and a[n] == b[n]:
+        n += 1
+    while n and a[n - 1] not in _OPENERS:
+        n -= 1
+    m = 0
+    while m < limit - n and a[-1 - m] == b[-1 - m]:
+        m += 1
+    while m and a[-m] not in _CLOSERS:
+        m -= 1
+    return a[:n], (a[len(a) - m:] if m else "")
 
 
 class TemplateMiner:
-    """Online template mining: `add` each message, read `templates()` at any time.
+    """Online template mining: `add` each message, read `template`/`templates()` at any time.
 
-    Messages are split on whitespace; each token's digit-bearing pieces are masked (cached per
-    distinct token, so the cost is per new token, not per line). Messages with the same token
-    count and the same leading word are compared with the templates already seen; a message joins
-    the most similar one when at least `similarity` of its constant tokens agree, and the
-    positions that differ become `<*>`. Memory grows with the number of templates only.
+    Messages are masked token by token (cached per distinct token, so the cost is per new token,
+    not per line) and routed by token count and first token to a few clusters; a message joins
+    the most similar cluster when at least `similarity` of its constant words agree. Ids name a
+    cluster plus the words at its enumerated positions; memory grows with templates, not lines.
     """
 
-    def __init__(self, similarity: float = 0.7, max_cache: int = 200_000) -> None:
+    def __init__(self, similarity: float = 0.6, max_cache: int = 200_000) -> None:
         self.similarity = similarity
         self._groups: dict[tuple[int, str], list[_Cluster]] = {}
-        self._clusters: list[_Cluster] = []
         self._masked: dict[str, str] = {}
         self._max_cache = max_cache
+        self._leaves: list[tuple[_Cluster, tuple[str, ...]]] = []
+        self._leaf_ids: dict[tuple[int, tuple[str, ...]], int] = {}
+        self._counts: list[int] = []
 
     def _tokens(self, message: str) -> list[str]:
-        out: list[str] = []
         cache = self._masked
+        out: list[str] = []
         for token in message.split():
             masked = cache.get(token)
             if masked is None:
@@ -118,52 +180,102 @@ class TemplateMiner:
                 if len(cache) < self._max_cache:
                     cache[token] = masked
             if masked == WILDCARD and out and out[-1] == WILDCARD:
-                continue  # a run of variables is one variable (a date, a size with its unit)
+                continue  # a run of variables is one variable (a date, a list of hosts)
             out.append(masked)
         return out
 
     def add(self, message: str) -> int:
-        """Add one message; return the id of the template it joined (stable for the miner's life)."""
+        """Add one message; return the id of its template (stable for the miner's life)."""
         tokens = self._tokens(message.split("\n", 1)[0])
-        first = tokens[0] if tokens else ""
-        key = (len(tokens), first if first.isalpha() else "")
-        group = self._groups.setdefault(key, [])
-        best, best_score = None, -1.0
-        for cluster in group:
-            score = _similarity(cluster.tokens, tokens)
-            if score > best_score:
-                best, best_score = cluster, score
-        if best is not None and best_score >= self.similarity:
-            if best.tokens != tokens:
-                best.tokens = [a if a == b else WILDCARD for a, b in zip(best.tokens, tokens)]
-            best.count += 1
-            return best.id
-        cluster = _Cluster(len(self._clusters), tokens)
-        self._clusters.append(cluster)
-        group.append(cluster)
-        return cluster.id
+        lead = next((t for t in tokens[:2] if WILDCARD not in t), "")
+        group = self._groups.setdefault((len(tokens), lead), [])
+        cluster = _best(group, tokens, self.similarity)
+        if cluster is None:
+            cluster = _Cluster(tokens)
+            group.insert(0, cluster)
+        return self._join(cluster, tokens)
+
+    def _join(self, cluster: _Cluster, tokens: list[str]) -> int:
+        cluster.count += 1
+        key: list[str] | None = None
+        for i, (mine, theirs) in enumerate(zip(cluster.tokens, tokens)):
+            if mine != theirs:
+                cluster.observe(i, mine, theirs)
+        for i, seen in enumerate(cluster.values):
+            if seen is not None and len(seen) <= ENUM_MAX_VALUES:
+                key = key or []
+                key.append(tokens[i])
+        leaf_key = (id(cluster), tuple(key or ()))
+        leaf = self._leaf_ids.get(leaf_key)
+        if leaf is None:
+            leaf = self._leaf_ids[leaf_key] = len(self._leaves)
+            self._leaves.append((cluster, tuple(tokens)))
+            self._counts.append(0)
+        self._counts[leaf] += 1
+        return leaf
 
     def template(self, template_id: int) -> str:
-        """The current template of a cluster (it may gain wildcards as messages join)."""
-        return " ".join(self._clusters[template_id].tokens)
+        """The current template of an id (it may gain or lose wildcards as messages arrive)."""
+        cluster, example = self._leaves[template_id]
+        out = []
+        for i, token in enumerate(cluster.tokens):
+            if token == WILDCARD:
+                if not cluster.variable(i):
+                    token = example[i]
+                else:
+                    prefix, suffix = cluster.affixes.get(i, ("", ""))
+                    token = prefix + WILDCARD + suffix
+            out.append(token)
+        return " ".join(out)
 
     def templates(self) -> list[tuple[str, int]]:
         """Every template with its message count, most frequent first."""
-        pairs = [(" ".join(c.tokens), c.count) for c in self._clusters]
-        return sorted(pairs, key=lambda p: -p[1])
+        counts: dict[str, int] = {}
+        for leaf_id, count in enumerate(self._counts):
+            template = self.template(leaf_id)
+            counts[template] = counts.get(template, 0) + count
+        return sorted(counts.items(), key=lambda p: -p[1])
 
 
-def _similarity(template: list[str], tokens: list[str]) -> float:
-    """Share of the message's constant tokens that the template has at the same place."""
+MAX_GROUP = 48
+"""Clusters per (length, leading word); past it a message joins its nearest cluster anyway, so
+time per message and memory stay bounded on logs whose words are all variables."""
+
+
+def _best(group: list[_Cluster], tokens: list[str], threshold: float) -> _Cluster | None:
+    """The most similar cluster at or above the threshold; clusters are kept most recent first."""
+    best, best_index, best_score = None, -1, -1.0
+    for index, cluster in enumerate(group):
+        score = _similarity(cluster, tokens)
+        if score > best_score:
+            best, best_index, best_score = cluster, index, score
+            if score == 1.0:
+                break
+    if best is None or (best_score < threshold and len(group) < MAX_GROUP):
+        return None
+    if best_index > 0:  # recently used clusters are tried first
+        group.insert(0, group.pop(best_index))
+    return best
+
+
+def _similarity(cluster: _Cluster, tokens: list[str]) -> float:
+    """Share of the message's constant words that the cluster has at the same place.
+
+    A `<*>` position agrees with any word when it is a variable, and only with the words it has
+    seen when it holds a few words (so `VM Started` does not absorb `Deleting instance`).
+    """
+    template, values = cluster.tokens, cluster.values
     constant = same = 0
-    for a, b in zip(template, tokens):
+    for i, (a, b) in enumerate(zip(template, tokens)):
         if b == WILDCARD:
             continue
-        # a differing plain word ("GET"/"POST") says more than differing punctuation-laden tokens
-        weight = 2 if b.strip(_PUNCT).isalpha() else 1
-        constant += weight
+        constant += 1
         if a == b:
-            same += weight
+            same += 1
+        elif a == WILDCARD:
+            seen = values[i]
+            if seen is None or b in seen or len(seen) > ENUM_MAX_VALUES:
+                same += 1
     if constant == 0:  # an all-variable message only joins an all-variable template
         return 1.0 if all(a == WILDCARD for a in template) else 0.0
     return same / constant
