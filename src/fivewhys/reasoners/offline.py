@@ -54,7 +54,7 @@ class OfflineReasoner:
         for hyp in state.hypotheses:
             h = hyp.model_copy(deep=True)
             pattern = self.pattern(h.pattern_id)
-            checks = {c.name: c for c in (pattern.checks if pattern else [])}
+            checks: dict[str, Check] = {c.name: c for c in (pattern.checks if pattern else [])}
             for name in h.pending:
                 check = checks.get(name) or Check(name=name)  # type: ignore[arg-type]
                 ctx.progress(f"investigate: {name} for {h.id}")
@@ -100,11 +100,12 @@ class OfflineReasoner:
             hyps.append(self._new(hyps, text, vals, 0.35, None, state, ["crash_path_history"]))
         if not hyps and facts.crash_location is not None:
             text = "{exception} is raised by a defect in {function} ({file}:{line})."
-            top = facts.localized[0] if facts.localized else None
-            vals = {**base, "file": top.file, "line": str(top.line or ""), "function": top.function or ""} if top else base
+            best = facts.localized[0] if facts.localized else None
+            vals = {**base, "file": best.file, "line": str(best.line or ""), "function": best.function or ""} \
+                if best else base
             hyp = self._new(hyps, text, vals, 0.3, None, state, ["crash_path_history"])
-            if top is not None:  # the localizer's best place, not merely the crash frame
-                hyp.location = Location(file=top.file, line=top.line, function=top.function)
+            if best is not None:  # the localizer's best place, not merely the crash frame
+                hyp.location = Location(file=best.file, line=best.line, function=best.function)
             hyps.append(hyp)
         return hyps
 
