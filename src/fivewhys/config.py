@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ConfigError
+from .errors import ConfigError, describe_validation
 
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """A current Claude model id from the installed SDK's model list, not on its deprecation list
@@ -90,9 +90,7 @@ class Settings(BaseModel):
         try:
             return cls.model_validate(merged)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise ConfigError(f"invalid setting {where}: {first['msg']}") from None
+            raise ConfigError(f"invalid setting {describe_validation(exc, limit=1)}") from None
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:

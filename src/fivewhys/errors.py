@@ -10,6 +10,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class FivewhysError(Exception):
     """Base of every error fivewhys raises on purpose."""
@@ -31,3 +36,8 @@ class ConfigError(FivewhysError):
 
 class EngineError(FivewhysError):
     """An engine failed; analyze() falls back to the offline engine."""
+
+
+def describe_validation(exc: ValidationError, limit: int = 10) -> str:
+    """A pydantic ValidationError as one line: ``field.path: message; ...`` (for users and models)."""
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc']) or 'input'}: {e['msg']}" for e in exc.errors()[:limit])

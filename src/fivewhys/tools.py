@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .errors import describe_validation
 from .evidence.git import Git
 from .evidence.source import RepoIndex, snippet
 from .graph.state import EvidenceBook
@@ -136,8 +137,7 @@ def call_tool(name: str, arguments: dict[str, Any], env: ToolEnv) -> ToolOutput:
     try:
         args = tool.input_model.model_validate(arguments)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        return ToolOutput(status="error", output=f"invalid arguments: {problems}", invocation=shown)
+        return ToolOutput(status="error", output=f"invalid arguments: {describe_validation(exc)}", invocation=shown)
     out = tool.run(env, args)
     if len(out.output) > MAX_OUTPUT_CHARS:
         cut = out.output[:MAX_OUTPUT_CHARS]

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from .. import prompting
 from ..config import Settings
-from ..errors import EngineError
+from ..errors import EngineError, describe_validation
 from ..graph.state import AnalysisState, EvidenceBook, HypothesisState, RunContext
 from ..redact import Redactor
 from ..report.model import EngineInfo, Report
@@ -179,7 +179,7 @@ class ClaudeReasoner:
         try:
             self.final = Report.model_validate({**data, "engine": {"name": "claude"}})
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+            problems = describe_validation(exc)
             self._submit_error = f"submit_report rejected, fix these fields and submit again: {problems}"
             self.pending = [block]
             return False

@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError
+from ..errors import InputError, describe_validation
 from ..report.model import ErrorType, Observability, Severity
 
 CheckName = Literal[
@@ -201,7 +201,5 @@ def _parse(text: str, origin: str) -> list[Pattern]:
         try:
             out.append(Pattern.model_validate({**item, "source": origin}))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"])
-            raise InputError(f"pattern file {origin}: {where}: {first['msg']}") from None
+            raise InputError(f"pattern file {origin}: {describe_validation(exc, limit=1)}") from None
     return out
