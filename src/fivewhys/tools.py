@@ -79,12 +79,27 @@ class GitShow(_Input):
 
 
 class ReadSource(_Input):
-    """Lines of a repository file around a line number."""
+    """Lines of a repository file around a line number, from the working tree or from a given commit."""
 
     path: str
     line: int = Field(ge=1)
     before: int = Field(default=8, ge=0, le=60)
     after: int = Field(default=8, ge=0, le=60)
+    commit: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{7,40}$")
+    """Read the file as it was at this commit (e.g. before a suspect change); default: the working tree."""
+
+
+class GitSuspects(_Input):
+    """Commits ranked by how strongly they are implicated in a failure, each with a one-line reason."""
+
+    frames: list[str] = Field(min_length=1, max_length=40)
+    """Places on the failing path, innermost first, as "path:line" or "path:line:function"."""
+    onset: datetime | None = None
+    """When the failure started (ISO 8601 with a zone); commits after it are not suspects."""
+    keys: list[str] = Field(default_factory=list, max_length=10)
+    """Config keys or file names named in the error."""
+    deploy_text: str | None = None
+    """A deploy/version marker seen before the onset, e.g. "deployed version v2.3.1"."""
 
 
 class SearchCode(_Input):
@@ -238,15 +253,52 @@ def _git_show(env: ToolEnv, a: GitShow) -> ToolOutput:
 
 
 def _read_source(env: ToolEnv, a: ReadSource) -> ToolOutput:
-    inv = f"read_source {a.path}:{a.line}"
+    inv = f"read_source {a.path}:{a.line}" + (f" at {a.commit}" if a.commit else "")
     if env.index is None:
         return _err(inv, "no repository for this incident")
+    if a.commit:
+        return _read_at_commit(env, a, inv)
     snip = snippet(env.index, a.path, a.line, before=a.before, after=a.after)
     if snip is None:
         return _err(inv, f"{a.path}:{a.line} is not a line of a file in the repository")
     eid = env.book.add("source", snip.source, snip.text(mark=a.line), note="source read")
     return ToolOutput(status="ok", output=f"[{eid}] {snip.source}\n{snip.text(mark=a.line)}", invocation=inv,
                       evidence=[eid])
+
+
+def _read_at_commit(env: ToolEnv, a: ReadSource, inv: str) -> ToolOutput:
+    assert env.git is not None and a.commit is not None
+    commit = env.git.commit(a.commit)
+    lines = env.git.read(a.path, commit.sha) if commit else None
+    if commit is None or lines is None or not 1 <= a.line <= len(lines):
+        return _err(inv, f"{a.path}:{a.line} does not exist at {a.commit}")
+    start, end = max(1, a.line - a.before), min(len(lines), a.line + a.after)
+    text = "\n".join(f"{'>' if n == a.line else ' '}{n:5d} | {lines[n - 1]}" for n in range(start, end + 1))
+    eid = env.book.add("commit", f"commit:{commit.sha}", f"{a.path} at {commit.sha[:10]}:\n{text}",
+                       note=f"{a.path}:{start}-{end} as of this commit")
+    return ToolOutput(status="ok", output=f"[{eid}] {a.path} at {commit.sha[:10]}\n{text}", invocation=inv,
+                      evidence=[eid])
+
+
+def _git_suspects(env: ToolEnv, a: GitSuspects) -> ToolOutput:
+    from .evidence.suspects import FrameRef, SuspectQuery, rank_suspects
+
+    inv = f"git_suspects {len(a.frames)} frames"
+    if env.git is None:
+        return _err(inv, "no git repository for this incident")
+    frames = []
+    for spec in a.frames:
+        path, _, rest = spec.partition(":")
+        line, _, function = rest.partition(":")
+        frames.append(FrameRef(path=path, line=int(line) if line.isdigit() else None, function=function or None))
+    onset = a.onset if a.onset is None or a.onset.tzinfo else a.onset.astimezone()
+    ranked = rank_suspects(env.git, SuspectQuery(frames=frames, onset=onset, keys=a.keys, deploy_text=a.deploy_text))
+    lines, ids = [], []
+    for r in ranked:
+        eid = env.book.add("commit", f"commit:{r.sha}", f"{r.subject} ({r.author}, {r.date.isoformat()})", note=r.reason)
+        ids.append(eid)
+        lines.append(f"[{eid}] {r.score:.2f} {r.sha[:10]} {r.subject} — {r.reason}")
+    return ToolOutput(status="ok", output="\n".join(lines) or "no suspect commits", invocation=inv, evidence=ids)
 
 
 def _search_code(env: ToolEnv, a: SearchCode) -> ToolOutput:
@@ -270,4 +322,5 @@ TOOLS: dict[str, Tool] = {t.name: t for t in [
     Tool("git_show", GitShow, _git_show),
     Tool("read_source", ReadSource, _read_source),
     Tool("search_code", SearchCode, _search_code),
+    Tool("git_suspects", GitSuspects, _git_suspects),
 ]}
