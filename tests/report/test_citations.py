@@ -26,7 +26,8 @@ def test_valid_sources_are_kept_and_invalid_ones_dropped_with_warnings(repo_buil
             Evidence(id="E7", kind="stack_frame", source="input:2", excerpt="pasted"),
             Evidence(id="E8", kind="source", source="app/cart.py:1-2", excerpt="range"),
         ],
-        "hypotheses": [Hypothesis(id="H1", statement="s", status="open", confidence=0.4, evidence=["E2", "E3"])],
+        "hypotheses": [Hypothesis(id="H1", statement="s", status="open", confidence=0.4, evidence=["E2", "E3"]),
+                       Hypothesis(id="H2", statement="t", status="confirmed", confidence=0.9, evidence=["E42"])],
     })
     report.root_cause.evidence = ["E1", "E2", "E4", "E9"]
     ctx = CitationContext(repo=repo.root, cwd=tmp_path, logs=[log], input_text="it broke\n  File x, line 2\n",
@@ -35,6 +36,7 @@ def test_valid_sources_are_kept_and_invalid_ones_dropped_with_warnings(repo_buil
     assert [e.id for e in checked.evidence] == ["E1", "E3", "E5", "E7", "E8"]
     assert checked.root_cause.evidence == ["E1"]
     assert checked.hypotheses[0].evidence == ["E3"]
+    assert checked.hypotheses[1].status == "open" and checked.hypotheses[1].evidence == []
     text = "\n".join(checked.warnings)
     assert "E2" in text and "has 3 lines" in text
     assert "E4" in text and "not in the repository" in text

@@ -54,6 +54,10 @@ def validate_citations(report: Report, ctx: CitationContext | None) -> Report:
     if ctx is not None:
         root = _check_places(root, ctx, warnings)
     hyps = [h.model_copy(update={"evidence": keep(h.evidence, f"hypothesis {h.id}")}) for h in report.hypotheses]
+    for i, h in enumerate(hyps):
+        if h.status == "confirmed" and not h.evidence:
+            warnings.append(f"hypothesis {h.id} was marked confirmed without valid evidence; now open")
+            hyps[i] = h.model_copy(update={"status": "open"})
     checked = report.model_copy(update={"evidence": kept, "root_cause": root, "hypotheses": hyps,
                                         "warnings": warnings})
     if not checked.inconclusive and not root.evidence:
