@@ -65,7 +65,7 @@ def main() -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     found = 0
-    with open(args.path, encoding="utf-8", errors="replace") as fh:
+    with open(args.path, "rb") as fh:
         for _line, trace in iter_traces(fh):
             found += len(trace.exceptions) > 0
     elapsed = time.perf_counter() - start

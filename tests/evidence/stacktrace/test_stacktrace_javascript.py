@@ -28,7 +28,7 @@ def test_v8_frames() -> None:
         ("new Session", "/app/src/session.js", 3, 9),
         ("Object.<anonymous>", "/app/node_modules/express/lib/router.js", 10, 2),
         (None, "/app/src/main.js", 5, 1),
-        ("eval", "<anonymous>", 1, 7),
+        ("eval", "/app/src/run.js", 2, 3),  # eval frames point at the script that called eval
         ("Array.forEach", None, None, None),
     ]
     assert exc.frames[3].in_app is False and exc.frames[0].in_app is True

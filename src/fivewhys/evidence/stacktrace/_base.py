@@ -24,6 +24,8 @@ class Ctx:
 
     lines: list[str]
     floor: int = 0
+    cut: bool = False
+    """The text ends without a newline: its last line may have been cut mid-way (truncated log)."""
 
     def get(self, i: int) -> str:
         """Line ``i``, or "" past the end."""

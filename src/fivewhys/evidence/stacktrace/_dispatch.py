@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import dotnet, go, javascript, jvm, native, php, python, ruby, rust
+from . import backtrace, dotnet, go, javascript, jvm, native, php, python, ruby, rust
 from ._base import Block, Ctx
 from ._text import normalise
 from .inapp import is_in_app
@@ -29,25 +29,30 @@ TRIGGER = re.compile(
     r"|^\s*#\d+\s"
     r"|panicked at |Sanitizer|libFuzzer: |runtime error: "
     r"|\.(?:dll|exe)!"
+    r"|\.go:\d+ \(0x|^\s*Line \d+ of "
+    r"|:\d+:\d+\)\s*$|\w\.(?:java|gen|kt|scala|groovy|rb)(?::\d+)?\)\s*$|^\s*ORA-\d{5}: at "
 )
 
 _PARSERS: tuple[Parser, ...] = (
     python.parse,
     rust.parse,
     go.parse,
+    go.parse_pc_stack,
     jvm.parse,
     dotnet.parse,
+    backtrace.parse,
     javascript.parse,
     ruby.parse,
     php.parse,
     native.parse,
     javascript.parse_at_sign,
+    javascript.parse_opera,
 )
 
 
-def extract_lines(lines: list[str], numbers: list[int]) -> ParsedTrace:
-    """Parse already-normalised lines (``numbers`` maps each to its input line)."""
-    ctx = Ctx(lines)
+def extract_lines(lines: list[str], numbers: list[int], cut: bool = False) -> ParsedTrace:
+    """Parse already-normalised lines (``numbers`` maps each to its input line; ``cut``: see Ctx)."""
+    ctx = Ctx(lines, cut=cut)
     trace = ParsedTrace()
     i = 0
     while i < len(lines):
@@ -111,6 +116,6 @@ def extract(text: str) -> ParsedTrace:
     """
     try:
         lines, numbers = normalise(text)
-        return extract_lines(lines, numbers)
+        return extract_lines(lines, numbers, cut=bool(text) and not text.endswith(("\n", "\r")))
     except Exception:  # noqa: BLE001 - the contract is "never raises"; a parser bug must not crash intake
         return ParsedTrace()

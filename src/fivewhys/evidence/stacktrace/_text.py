@@ -30,8 +30,9 @@ _XML_NEWLINE = re.compile(r"&#x0*D;&#x0*A;|&#x0*A;|&#13;&#10;|&#10;", re.I)
 _XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 _MAX_JSON_LINE = 2_000_000
 # Fields whose sibling values name the exception when a JSON log splits it into parts.
-_TYPE_KEYS = ("class", "error_class", "exception_class", "type", "errorType", "exception")
-_MSG_KEYS = ("message", "error_message", "msg", "errorMessage")
+# Most specific first: a Sidekiq job has both "class" (the worker) and "error_class" (the exception).
+_TYPE_KEYS = ("error_class", "exception_class", "errorType", "exception", "class", "type")
+_MSG_KEYS = ("error_message", "errorMessage", "message", "msg")
 _TRACE_KEYS = ("stack", "stacktrace", "stack_trace", "trace", "backtrace", "error_backtrace", "exception")
 
 

@@ -11,7 +11,7 @@ import html
 import re
 
 from ._base import Block, Ctx, link_cause, make_frame
-from ._header import find_header
+from ._header import Header, find_header
 from .model import Frame, ParsedException
 
 _AT = re.compile(
@@ -25,6 +25,8 @@ _LOOSE = re.compile(r"((?:[A-Za-z_]\w*\.)+\w*Exception)(?:\s\(0x[0-9A-Fa-f]{8}\)
 _NESTED = re.compile(r"^\s*" + _TYPE + r"(?::\s?(.*))?$", re.S)
 _END_INNER = re.compile(r"^\s*--- End of inner exception stack trace ---\s*$")
 _END_OTHER = re.compile(r"^\s*--- (?:End of stack trace from previous location|Exception rethrown at).*---?\s*$")
+_MAX_MESSAGE_LINES = 200
+_V8_LOCATIONS = frozenset({"native", "<anonymous>", "unknown location"})
 _PARAM = re.compile(r"^\s*(?:[\w.`<>\[\],&*]+(?:\s+[\w]+)?)?\s*(?:,\s*[\w.`<>\[\],&*]+\s+\w+\s*)*$")
 
 
@@ -39,6 +41,8 @@ def parse_frame(line: str) -> Frame | None:
             return None
         return make_frame(function=b.group(2), module=b.group(1), line=int(b.group(4)) if b.group(4) else None)
     args, file = m.group(2), m.group(3)
+    if file is None and args.strip() in _V8_LOCATIONS:
+        return None  # "at Array.forEach (native)" is a V8 frame, not .NET parameters
     if file is None and args.strip() and not _PARAM.match(args):
         return None
     if file is None and args.strip() and " " not in args.strip() and ":" in args:
@@ -52,6 +56,8 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     if parse_frame(ctx.lines[i]) is None:
         return None
     header = find_header(ctx, i, _STRICT, _LOOSE)
+    if header is not None and header.type is not None:
+        header = _outer_header(ctx, i, header.start, header.type) or header
     excs = _chain(header.type, header.message) if header else [ParsedException(language="dotnet")]
     start = header.start if header else i
     excs[0].start_line = start + 1
@@ -71,6 +77,23 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     for depth, frames in enumerate(segments):
         excs[max(len(excs) - 1 - depth, 0)].frames.extend(frames)
     return Block(excs, start, j)
+
+
+def _outer_header(ctx: Ctx, first_frame: int, k: int, inner_type: str) -> Header | None:
+    """The chain's first line when line ``k`` continues it (``...msg ---> Inner: msg2``).
+
+    A multi-line message (SQL, "Parameter name:") pushes the outer ``Type: msg`` line further up
+    than the header search looks; the `` ---> `` before the type found says there is one.
+    """
+    line = ctx.lines[k]
+    if not line[: line.find(inner_type)].rstrip().endswith("--->"):
+        return None
+    for top in range(k - 1, max(ctx.floor, k - _MAX_MESSAGE_LINES) - 1, -1):
+        m = _STRICT.match(ctx.lines[top])
+        if m is not None:
+            rest = [ctx.lines[x].strip() for x in range(top + 1, first_frame)]
+            return Header(top, m.group(1), "\n".join([(m.group(2) or "").strip(), *rest]).strip())
+    return None
 
 
 def _chain(etype: str | None, message: str) -> list[ParsedException]:

@@ -20,6 +20,7 @@ _PANIC = re.compile(r"(?:^|\s)(panic|fatal error)(?: serving \S+)?: (.*?)\s*$")
 _FILE = re.compile(r"^\s*(\S.*?):(\d+)(?:\s+\+0x[0-9a-fA-F]+)?(?:\s+(?:fp|sp|pc)=0x[0-9a-fA-F]+)*\s*$")
 _CREATED = re.compile(r"^\s*created by (\S+)")
 _ELIDED = re.compile(r"^\s*\.\.\.(?:additional frames elided|\s*\d+ frames elided)\.\.\.\s*$")
+_UNAVAILABLE = re.compile(r"^\s*goroutine running on other thread; stack unavailable\s*$")
 _LOOKBACK = 10
 
 
@@ -84,14 +85,29 @@ def _frame_at(ctx: Ctx, j: int, frames: list[Frame]) -> int:
     line = ctx.lines[j]
     if _ELIDED.match(line):
         return 1
+    if _UNAVAILABLE.match(line):
+        frames.append(make_frame(file="<unavailable>"))  # panicparse's placeholder for an unknown stack
+        return 1
     if _CREATED.match(line):
         return 2 if _FILE.match(ctx.get(j + 1)) else 1
     split = strip_trailing_group(line.strip())
     fm = _FILE.match(ctx.get(j + 1))
-    if split is None or fm is None or not split[0] or " " in split[0]:
+    if split is None or not split[0] or " " in split[0]:
+        return 0
+    if fm is None:
+        # A function line whose file line is cut off (a truncated dump) still names the frame.
+        if _is_cut(ctx, j + 1):
+            frames.append(make_frame(function=split[0]))
+            return 2
         return 0
     frames.append(make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0]))
     return 2
+
+
+def _is_cut(ctx: Ctx, k: int) -> bool:
+    """Line ``k`` is an indented file line cut short (no ``:line``) and the text ends there."""
+    line = ctx.get(k)
+    return line[:1] in ("\t", " ") and ":" not in line and not ctx.get(k + 1).strip() and not ctx.get(k + 2).strip()
 
 
 def _next_nonblank(ctx: Ctx, j: int) -> int:
@@ -108,3 +124,29 @@ def parse_frame_pair(func_line: str, file_line: str) -> Frame | None:
     if split is None or fm is None:
         return None
     return make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0])
+
+
+# ``file.go:12 (0x4a3b2c)``: the one-line-per-frame stack some Go loggers print on a recovered
+# panic (runtime.Caller + pc), below a log line that carries the panic value.
+_PC_FRAME = re.compile(r"^\s*(\S+\.(?:go|s)):(\d+) \(0x[0-9a-fA-F]+\)\s*$")
+_LOG_PANIC = re.compile(r"(?i:panic)[^:]*: (.*?)\s*$")
+
+
+def parse_pc_stack(ctx: Ctx, i: int) -> Block | None:
+    """A run (two or more) of ``file.go:line (0xpc)`` lines starting at line ``i``."""
+    j = i
+    frames: list[Frame] = []
+    while j < len(ctx.lines) and (m := _PC_FRAME.match(ctx.lines[j])) is not None:
+        frames.append(make_frame(file=m.group(1), line=int(m.group(2))))
+        j += 1
+    if len(frames) < 2:
+        return None
+    above = ctx.get(i - 1) if i - 1 >= ctx.floor else ""
+    header = _LOG_PANIC.search(above)
+    if header is None:
+        return Block([], i, j, [ExtraStack(label="(unlabelled stack)", frames=frames)])
+    value = header.group(1)
+    runtime = value.find("runtime error: ")
+    message = value[runtime:] if runtime >= 0 else value
+    exc = ParsedException(type="panic", message=message, frames=frames, language="go", start_line=i)
+    return Block([exc], i - 1, j)

@@ -22,6 +22,8 @@ _STRICT = re.compile(
 _LOOSE = re.compile(r"\b((?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception))(?::\s(.*)|\s*$)")
 _CAUSE = re.compile(r"^\s*\[cause\]:\s+((?:[\w$]+\.)*[A-Z][\w$]*)(?::\s?(.*))?\s*$")
 _SKIP = re.compile(r"^\s*(?:\.\.\. \d+ lines? matching cause stack trace \.\.\.|\}|\{|at <async>)\s*$|^\s*\w+: .*,$")
+_UNCLOSED = re.compile(r"^(.+?) \(([^()]+:\d+:\d+)$")
+_FF_EVAL = re.compile(r"^(.*?) line (\d+) > (?:eval|Function)\b")
 _FF = re.compile(r"^\s*(.*?):(\d+)(?::(\d+))?\s*$")
 _NATIVE = frozenset({"native", "<anonymous>", "[native code]", "unknown location"})
 
@@ -36,20 +38,47 @@ def parse_v8_frame(line: str) -> Frame | None:
     split = strip_trailing_group(body)
     if split is not None and split[0].strip() and _is_location(split[1]):
         return _frame(split[0].strip(), split[1])
+    unclosed = _UNCLOSED.match(body)  # "at f (file:1:2" with the ")" lost
+    if unclosed is not None:
+        return _frame(unclosed.group(1), unclosed.group(2))
     if _is_location(body):
         return _frame(None, body)
     if not re.match(r"^(?:async |new )?[A-Za-z_$][\w$.<>\[\]]*$", body):
         return None
-    return make_frame(function=body)
+    # V8 prints the location alone when the function has no name: "at file" / "at <anonymous>".
+    return make_frame(file=body) if body not in _NATIVE else None
 
 
 def _is_location(text: str) -> bool:
     return text in _NATIVE or bool(re.search(r":\d+(?::\d+)?$", text)) or text.startswith("eval at ") or text.startswith("index ")
 
 
+def _eval_origin(loc: str) -> str:
+    """``eval at f (eval at g (file:1:2)), <anonymous>:3:4`` -> ``file:1:2``: the script that ran eval."""
+    while loc.startswith("eval at ") and "(" in loc:
+        split = strip_trailing_group(loc[: _close_of(loc, loc.index("(")) + 1])
+        if split is None:
+            break
+        loc = split[1]
+    return loc
+
+
+def _close_of(text: str, open_at: int) -> int:
+    depth = 0
+    for k in range(open_at, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[k], 0)
+        if depth == 0:
+            return k
+    return len(text) - 1
+
+
 def _frame(function: str | None, loc: str) -> Frame:
-    if loc.startswith("eval at ") and ", " in loc:
-        loc = loc.rsplit(", ", 1)[1]
+    loc = _eval_origin(loc)
+    if function == "eval code":  # Edge/IE name for the evaluated code itself
+        function = "eval"
+    if loc.startswith("eval code"):
+        _, line, col = split_location(loc)
+        return make_frame(line=line, column=col, function=function)
     if loc in _NATIVE or loc.startswith("index "):
         return make_frame(file=loc if loc == "<anonymous>" else None, function=function)
     file, line, col = split_location(loc)
@@ -67,13 +96,17 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     top = ParsedException(language="javascript", start_line=start + 1)
     if header is not None:
         top.type, top.message = header.type, header.message
+    elif i - 1 >= ctx.floor and ctx.lines[i - 1].strip() and parse_v8_frame(ctx.lines[i - 1]) is None:
+        # error.stack of a non-Error throw or a lower-case message: the first line is the message.
+        start, top.message, top.start_line = i - 1, ctx.lines[i - 1].strip(), i
     excs = [top]
     j = i
     while j < len(ctx.lines):
         line = ctx.lines[j]
         frame = parse_v8_frame(line)
         if frame is not None:
-            excs[-1].frames.append(frame)
+            if frame.function or frame.line or (frame.file and frame.file not in _NATIVE):
+                excs[-1].frames.append(frame)
         elif (c := _CAUSE.match(line)) is not None:
             excs.append(ParsedException(type=c.group(1), message=c.group(2) or "", language="javascript", start_line=j + 1))
             link_cause(excs, len(excs) - 2, len(excs) - 1, "cause")
@@ -96,8 +129,13 @@ def parse_at_sign_frame(line: str) -> Frame | None:
         return None
     function, loc = text[:at], text[at + 1 :]
     function = re.sub(r"\(\[arguments not available\]\)$|\(.*\)$", "", function) if function.endswith(")") else function
+    if function.startswith("<anonymous function"):  # Opera 11: "<anonymous function: run>"
+        function = function[len("<anonymous function") : -1].lstrip(": ")
     if loc == "[native code]":
         return make_frame(file=loc, function=function)
+    evaluated = _FF_EVAL.match(loc)
+    if evaluated is not None:  # Firefox: "file.js line 26 > eval:1:30", the eval call site is line 26
+        return make_frame(file=evaluated.group(1), line=int(evaluated.group(2)), function=function)
     m = _FF.match(loc)
     if m is None or not m.group(1):
         return None
@@ -141,12 +179,12 @@ def parse_at_sign(ctx: Ctx, i: int) -> Block | None:
     frames: list[Frame] = []
     with_at = 0
     j = i
-    while j < len(ctx.lines):
+    while j < len(ctx.lines) and not ctx.lines[j].lstrip().startswith("Error created at "):  # Opera 11's trailer
         frame = parse_at_sign_frame(ctx.lines[j])
         if frame is not None:
             with_at += 1
         elif frames or _next_has_at(ctx, j):
-            frame = _bare_location(ctx.lines[j]) or _bare_name(ctx.lines[j], with_at)
+            frame = _bare_location(ctx.lines[j]) or _bare_name(ctx.lines[j], with_at) or _native_code(ctx.lines[j], with_at)
         if frame is None:
             break
         frames.append(frame)
@@ -161,12 +199,40 @@ def _next_has_at(ctx: Ctx, j: int) -> bool:
     for k in range(j, min(j + 6, len(ctx.lines))):
         if parse_at_sign_frame(ctx.lines[k]) is not None:
             return True
-        if not _BARE_NAME.match(ctx.lines[k]):
+        if not (_BARE_NAME.match(ctx.lines[k]) or _bare_location(ctx.lines[k])):
             return False
     return False
+
+
+def _native_code(line: str, seen_at: int) -> Frame | None:
+    """Safari prints a native caller as a bare ``[native code]`` line."""
+    return make_frame(file="[native code]") if seen_at and line.strip() == "[native code]" else None
 
 
 def _bare_name(line: str, seen_at: int) -> Frame | None:
     if seen_at == 0 and _BARE_NAME.match(line):
         return make_frame(function=line.strip())
     return None
+
+
+# Opera 9-10 ``error.stacktrace``: "Line 4 of inline#1 script in http://x/f.js: In function bar",
+# each followed by the source line it points at.
+_OPERA = re.compile(r"^\s*Line (\d+) of (?:linked|inline#\d+|eval|function) script(?: in)? (\S+?)(?:: In function (\S+))?\s*$")
+
+
+def parse_opera(ctx: Ctx, i: int) -> Block | None:
+    """An Opera 9-10 stack whose first ``Line N of ... script`` entry is line ``i``."""
+    frames: list[Frame] = []
+    j = i
+    while j < len(ctx.lines):
+        m = _OPERA.match(ctx.lines[j])
+        if m is None:
+            if frames and ctx.lines[j].strip() and _OPERA.match(ctx.get(j - 1)) is not None:
+                j += 1  # the source line under an entry
+                continue
+            break
+        frames.append(make_frame(file=m.group(2), line=int(m.group(1)), function=m.group(3)))
+        j += 1
+    if not frames:
+        return None
+    return Block([ParsedException(language="javascript", frames=frames, start_line=i + 1)], i, j)

@@ -15,7 +15,7 @@ _FRAME = re.compile(r"^\s*#\d+\s+(?:(?P<file>[^(\s][^(]*?)\((?P<line>\d+)\)|\[in
 _MAIN = re.compile(r"^\s*#\d+\s+\{main\}\s*$")
 _HEADER = re.compile(
     r"(?:Uncaught\s+|^Next\s+|^)(?:exception\s+'(?P<qt>[\w\\]+)'\s+with\s+message\s+'(?P<qm>.*)'|(?P<t>[A-Z][\w\\]*))"
-    r"(?::\s(?P<m>.*?))?\s+in\s+(?P<file>\S+?):(?P<line>\d+)\s*$"
+    r"(?::\s(?P<m>.*?))?\s+in\s+\S+?(?::\d+|\s+on\s+line\s+\d+)\s*$"
 )
 _STACK = re.compile(r"^\s*Stack trace:\s*$")
 _THROWN = re.compile(r"^\s*thrown in .* on line \d+\s*$")
@@ -54,7 +54,7 @@ def parse(ctx: Ctx, i: int) -> Block | None:
 
 def _blank_before_next(ctx: Ctx, j: int) -> bool:
     """PHP separates a ``Next`` exception from the previous stack by a blank line."""
-    return not ctx.lines[j].strip() and ctx.get(j + 1).lstrip().startswith("Next ")
+    return not ctx.lines[j].strip() and _HEADER.search(ctx.get(j + 1)) is not None and ctx.get(j + 1).lstrip().startswith("Next ")
 
 
 def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:

@@ -16,6 +16,9 @@ TRIGGER = re.compile(r"panicked at ")
 _OLD = re.compile(r"thread '([^']*)' panicked at '(.*)', (\S+?)\s*$")
 _NEW = re.compile(r"thread '([^']*)'(?: \(\d+\))? panicked at (\S+?):\s*$")
 _NEW_INLINE = re.compile(r"thread '([^']*)' panicked at (\S+?:\d+:\d+):\s(.*)$")
+_OLD_OPEN = re.compile(r"thread '([^']*)' panicked at '(.*)$")
+_OLD_CLOSE = re.compile(r"^(.*)', (\S+?:\d+(?::\d+)?)\s*$")
+_MAX_MESSAGE_LINES = 50
 _BT = re.compile(r"^\s*stack backtrace:\s*$")
 _ENTRY = re.compile(r"^\s*(\d+):\s+(?:0x[0-9a-fA-F]+ - )?(.+?)\s*$")
 _AT = re.compile(r"^\s+at\s+(.+?)\s*$")
@@ -45,6 +48,8 @@ def _header(ctx: Ctx, i: int) -> tuple[ParsedException | None, int]:
     if (m := _OLD.search(line)) is not None:
         exc.thread, exc.message = m.group(1), m.group(2)
         return exc, i + 1
+    if (m := _OLD_OPEN.search(line)) is not None and "', " not in line[m.end() :]:
+        return _old_multiline(ctx, i, exc, m)
     if (m := _NEW_INLINE.search(line)) is not None:
         exc.thread, exc.message = m.group(1), m.group(3)
         return exc, i + 1
@@ -60,13 +65,27 @@ def _header(ctx: Ctx, i: int) -> tuple[ParsedException | None, int]:
     return None, i
 
 
+def _old_multiline(ctx: Ctx, i: int, exc: ParsedException, m: re.Match[str]) -> tuple[ParsedException | None, int]:
+    """``panicked at 'first line`` ... ``last line', src/x.rs:1:2`` (a message with newlines)."""
+    body = [m.group(2)]
+    for j in range(i + 1, min(len(ctx.lines), i + 1 + _MAX_MESSAGE_LINES)):
+        end = _OLD_CLOSE.match(ctx.lines[j])
+        if end is not None:
+            exc.thread, exc.message = m.group(1), "\n".join([*body, end.group(1)])
+            return exc, j + 1
+        body.append(ctx.lines[j])
+    return None, i
+
+
 def _backtrace(ctx: Ctx, j: int, frames: list[Frame]) -> int:
     noise = 0
     while j < len(ctx.lines) and noise <= _NOISE_MAX:
         line = ctx.lines[j]
         entry = _ENTRY.match(line)
         at = _AT.match(line) if entry is None else None
-        if entry is not None:
+        if entry is not None and j == len(ctx.lines) - 1 and ctx.cut:
+            pass  # the text ends mid-line: this entry's name may be cut short
+        elif entry is not None:
             frames.append(make_frame(function=_HASH.sub("", entry.group(2))))
             noise = 0
         elif at is not None and frames:
