@@ -4,8 +4,9 @@
     >>> r.redact("db=postgres://app:hunter2hunter2@db:5432/x mail=ann@example.org")
     'db=postgres://<SECRET:url-credentials#1>@db:5432/x mail=<EMAIL#1>'
 
-Modules: ``_rules`` (the table of named patterns), ``_checks`` (the validators the rules use),
-``_engine`` (overlap resolution, placeholders, the JSON-lines filter).
+Modules: ``_rules`` (the table of named patterns and their triggers), ``_checks`` (the validators
+the rules use), ``_gate`` (the one-pass trigger scan), ``_plan`` (runs each rule only where its
+triggers are), ``_engine`` (overlap resolution, placeholders, the JSON-lines filter).
 """
 
 from __future__ import annotations

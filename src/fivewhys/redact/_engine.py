@@ -9,10 +9,10 @@ from collections import Counter
 from typing import TextIO
 
 from fivewhys.errors import InputError
-from fivewhys.redact._rules import Span, rules
+from fivewhys.redact._plan import plan_rules
+from fivewhys.redact._rules import Span
 
 # What our own placeholders look like; text inside one is never matched again (idempotence).
-_MAX_PASSES = 4
 PLACEHOLDER = re.compile(r"<(?:SECRET:[a-z0-9\-]+|[A-Z]+)#\d+>")
 
 
@@ -43,14 +43,8 @@ class Redactor:
         Returns:
             The redacted text; identical to ``text`` when nothing sensitive was found.
         """
-        # A span dropped for overlapping a stronger one can leave a remainder that matches once its
-        # neighbour is a placeholder; re-running until nothing changes makes redact() idempotent.
-        for _ in range(_MAX_PASSES):
-            spans = find_spans(text)
-            if not spans:
-                break
-            text = self._substitute(text, spans)
-        return text
+        spans = find_spans(text)
+        return self._substitute(text, spans) if spans else text
 
     def _substitute(self, text: str, spans: list[Span]) -> str:
         out: list[str] = []
@@ -78,14 +72,13 @@ def find_spans(text: str) -> list[Span]:
     taken: list[tuple[int, int]] = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
     starts = [s for s, _ in taken]
     chosen: list[Span] = []
-    for rule in rules():
-        for start, end, label in rule.find(text):
-            if start >= end or _overlaps(starts, taken, start, end):
-                continue
-            i = bisect.bisect_left(starts, start)
-            starts.insert(i, start)
-            taken.insert(i, (start, end))
-            chosen.append((start, end, label))
+    for start, end, label in plan_rules(text):
+        if start >= end or _overlaps(starts, taken, start, end):
+            continue
+        i = bisect.bisect_left(starts, start)
+        starts.insert(i, start)
+        taken.insert(i, (start, end))
+        chosen.append((start, end, label))
     chosen.sort()
     return chosen
 

@@ -15,13 +15,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any, Literal
 
 from fivewhys.redact import _checks as ck
+from fivewhys.redact._gate import Gate
 
 Span = tuple[int, int, str]
 """(start, end, label) of one value to replace."""
 
 SpanFn = Callable[[re.Match[str]], Iterator[Span]]
+
+
+Mode = Literal["at", "key", "line", "whole"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,14 @@ class Rule:
         spans: replaces the default "group s" logic for rules that yield several values
             (cookies) or choose the label from the match (key = value).
         flags: regex flags.
+        triggers: literals one of which occurs in every match (see ``_gate``).
+        icase: the triggers are matched ignoring ASCII case.
+        mode: ``at`` (every match starts at a trigger), ``key`` (a match starts at the identifier
+            holding the trigger, or one character before it: a quote, ``<``, ``$``), ``line``
+            (matches lie on a trigger's line, or up to ``after`` lines below it) or ``whole`` (run
+            on the whole text once triggered).
+        after: for ``line`` rules, how many lines below a trigger a match may reach.
+        gate: finds trigger positions for a pattern without a usable literal (digits, addresses).
     """
 
     label: str
@@ -43,21 +56,36 @@ class Rule:
     check: Callable[[str], bool] | None = None
     spans: SpanFn | None = None
     flags: int = 0
+    triggers: tuple[str, ...] = ()
+    icase: bool = False
+    mode: Mode = "line"
+    after: int = 0
+    gate: Gate | None = None
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "regex", re.compile(self.pattern, self.flags))
 
     def find(self, text: str) -> Iterator[Span]:
-        """Yield the spans this rule redacts in ``text``."""
+        """Yield the spans this rule redacts anywhere in ``text``."""
         for m in self.regex.finditer(text):
-            if self.spans is not None:
-                yield from self.spans(m)
-                continue
-            group = "s" if "s" in self.regex.groupindex else 0
-            value = m.group(group)
-            if value and (self.check is None or self.check(value)):
-                yield m.start(group), m.end(group), self.label
+            yield from self.spans_of(m)
+
+    def find_at(self, text: str, pos: int) -> Iterator[Span]:
+        """Yield the spans of a match starting exactly at ``pos`` (for ``at`` rules)."""
+        m = self.regex.match(text, pos)
+        if m is not None:
+            yield from self.spans_of(m)
+
+    def spans_of(self, m: re.Match[str]) -> Iterator[Span]:
+        """The spans one match redacts."""
+        if self.spans is not None:
+            yield from self.spans(m)
+            return
+        group = "s" if "s" in self.regex.groupindex else 0
+        value = m.group(group)
+        if value and (self.check is None or self.check(value)):
+            yield m.start(group), m.end(group), self.label
 
 
 def _not_mask(value: str) -> bool:
@@ -79,76 +107,75 @@ def _random(value: str) -> bool:
 # (label, pattern); every token is checked with _not_mask so doc fillers ("xxxx") stay.
 _B = r"(?<![A-Za-z0-9_\-])"  # token start: not inside a longer word
 _E = r"(?![A-Za-z0-9_\-])"  # token end
-PREFIXED: list[tuple[str, str]] = [
-    ("aws-access-key", _B + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}" + _E),
-    ("aws-bedrock-key", _B + r"ABSK[A-Za-z0-9+/]{60,}={0,2}"),
-    ("aws-bedrock-key", r"bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}"),
-    ("github-token", _B + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}" + _E),
-    ("github-token", _B + r"github_pat_[A-Za-z0-9_]{40,}"),
-    ("gitlab-token", _B + r"gl(?:pat|ptt|dt|rt|cbt|imt|agent|oas|soat|ffct|ft|rtr|wt)-[A-Za-z0-9_\-.]{20,}"),
-    ("gitlab-token", _B + r"GR1348941[A-Za-z0-9_\-]{20,}"),
-    ("slack-token", _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{9,}[A-Za-z0-9]"),
-    ("slack-token", _B + r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,}"),
-    ("slack-webhook", r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[A-Za-z0-9+/_\-]{20,})"),
-    ("stripe-key", _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}"),
-    ("stripe-key", _B + r"whsec_[A-Za-z0-9+/]{20,}"),
-    ("twilio-key", _B + r"SK[0-9a-fA-F]{32}" + _E),
-    ("sendgrid-key", _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
-    ("anthropic-key", _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_\-]{20,}"),
-    ("openai-key", _B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"),
-    ("openai-key", _B + r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
-    ("openai-key", _B + r"sk-[A-Za-z0-9]{48}" + _E),
-    ("huggingface-token", _B + r"hf_[A-Za-z0-9]{30,}" + _E),
-    ("huggingface-token", _B + r"api_org_[A-Za-z0-9]{30,}" + _E),
-    ("llm-api-key", _B + r"(?:pplx|gsk|xai)[-_][A-Za-z0-9]{40,}"),
-    ("llm-api-key", _B + r"r8_[A-Za-z0-9]{37}" + _E),
-    ("gcp-api-key", _B + r"AIza[A-Za-z0-9_\-]{35}" + _E),
-    ("azure-client-secret", _B + r"[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}" + r"(?![A-Za-z0-9_~.\-])"),
-    ("jwt", _B + r"ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_/\\\-]{10,}(?:\.[A-Za-z0-9_/\\+\-]+={0,2})?"),
-    ("npm-token", _B + r"npm_[A-Za-z0-9]{36}" + _E),
-    ("pypi-token", _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
-    ("digitalocean-token", _B + r"do[opr]_v1_[a-f0-9]{64}" + _E),
-    ("shopify-token", _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E),
-    ("vault-token", _B + r"hv[sbr]\.[A-Za-z0-9_\-]{20,}"),
-    ("doppler-token", _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"),
-    ("sentry-token", _B + r"sntrys_eyJ[A-Za-z0-9+/=_]{40,}"),
-    ("sentry-token", _B + r"sntryu_[a-f0-9]{64}" + _E),
-    ("grafana-token", _B + r"gl(?:c|sa)_[A-Za-z0-9+/=_]{32,}"),
-    ("databricks-token", _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E),
-    ("atlassian-token", _B + r"ATATT3[A-Za-z0-9_\-=]{100,}"),
-    ("linear-key", _B + r"lin_api_[A-Za-z0-9]{40}" + _E),
-    ("newrelic-key", _B + r"NR(?:AK|JS|II|RA)-[A-Za-z0-9]{19,32}" + _E),
-    ("postman-key", _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E),
-    ("pulumi-token", _B + r"pul-[a-f0-9]{40}" + _E),
-    ("prefect-token", _B + r"pnu_[A-Za-z0-9]{36}" + _E),
-    ("mailgun-key", _B + r"key-[a-f0-9]{32}" + _E),
-    ("mailchimp-key", _B + r"[a-f0-9]{32}-us\d{1,2}" + _E),
-    ("artifactory-key", _B + r"AKCp[A-Za-z0-9]{69}" + _E),
-    ("openshift-token", _B + r"sha256~[A-Za-z0-9_\-]{43}" + _E),
-    ("telegram-token", _B + r"\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _E),
-    ("discord-token", _B + r"[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}" + _E),
-    ("heroku-key", _B + r"HRKU-[A-Za-z0-9_\-]{40,}"),
-    ("onepassword-key", _B + r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}" + _E),
-    ("onepassword-token", _B + r"ops_eyJ[A-Za-z0-9+/=]{100,}"),
-    ("easypost-token", _B + r"EZ[AT]K[A-Za-z0-9]{54}" + _E),
-    ("notion-token", _B + r"ntn_\d{11}[A-Za-z0-9]{35}" + _E),
-    ("facebook-token", _B + r"EAA[A-Za-z0-9]{100,}" + _E),
-    ("facebook-token", _B + r"\d{15,16}(?:\||%7C)[A-Za-z0-9_\-]{27}" + _E),
-    ("flyio-token", _B + r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})"),
-    ("plaid-token", _B + r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" + _E),
-    ("teams-webhook", r"webhook\.office\.com/webhookb2/(?P<s>[A-Za-z0-9\-]+@[A-Za-z0-9\-]+/IncomingWebhook/[A-Za-z0-9]+/[A-Za-z0-9\-]+)"),
-    ("sourcegraph-token", _B + r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}" + _E),
-    ("square-token", _B + r"sq0(?:atp|csp)-[A-Za-z0-9_\\\-]{22,60}"),
-    ("shippo-token", _B + r"shippo_(?:live|test)_[a-fA-F0-9]{40}" + _E),
-    ("planetscale-token", _B + r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9=._\-]{32,64}"),
-    ("yandex-token", _B + r"(?:t1\.[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]{86}=*|YC[A-Za-z0-9_\-]{38}|AQVN[A-Za-z0-9_\-]{35,38})" + _E),
-    ("dynatrace-token", _B + r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}" + _E),
-    ("flutterwave-key", _B + r"FLW(?:PUBK|SECK)_TEST-[a-hA-H0-9]{12,32}(?:-X)?" + _E),
-    ("telegram-token", _B + r"\d{5,16}:A[A-Za-z0-9_\-]{34}" + _E),
-    ("adobe-secret", _B + r"p8e-[A-Za-z0-9]{32}" + _E),
-    ("cloudflare-key", _B + r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}" + _E),
-    ("intra42-secret", _B + r"s-s4t2(?:ud|af)-[a-f0-9]{64}" + _E),
-    ("age-secret-key", _B + r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" + _E),
+PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], str, Mode]] = [
+    ("aws-access-key", ('AKIA', 'ASIA', 'ABIA', 'ACCA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'APKA', 'A3T'), _B + r"(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{16}" + _E),
+    ("aws-bedrock-key", ('ABSK',), _B + r"ABSK[A-Za-z0-9+/]{60,}={0,2}"),
+    ("aws-bedrock-key", ('bedrock-api-key-',), r"bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}"),
+    ("github-token", ('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'), _B + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}" + _E),
+    ("github-token", ('github_pat_',), _B + r"github_pat_[A-Za-z0-9_]{40,}"),
+    ("gitlab-token", ('glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'glimt-', 'glagent-', 'gloas-', 'glsoat-', 'glffct-', 'glft-', 'glrtr-', 'glwt-'), _B + r"gl(?:pat|ptt|dt|rt|cbt|imt|agent|oas|soat|ffct|ft|rtr|wt)-[A-Za-z0-9_\-.]{20,}"),
+    ("gitlab-token", ('GR1348941',), _B + r"GR1348941[A-Za-z0-9_\-]{20,}"),
+    ("slack-token", ('xox',), _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{9,}[A-Za-z0-9]"),
+    ("slack-token", ('xoxe.',), _B + r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,}"),
+    ("slack-webhook", ('hooks.slack.com/',), r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[A-Za-z0-9+/_\-]{20,})"),
+    ("stripe-key", ('sk_', 'rk_'), _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}"),
+    ("stripe-key", ('whsec_',), _B + r"whsec_[A-Za-z0-9+/]{20,}"),
+    ("twilio-key", ('SK',), _B + r"SK[0-9a-fA-F]{32}" + _E),
+    ("sendgrid-key", ('SG.',), _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
+    ("anthropic-key", ('sk-ant-',), _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_\-]{20,}"),
+    ("openai-key", ('sk-',), _B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"),
+    ("openai-key", ('sk-',), _B + r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
+    ("openai-key", ('sk-',), _B + r"sk-[A-Za-z0-9]{48}" + _E),
+    ("huggingface-token", ('hf_',), _B + r"hf_[A-Za-z0-9]{30,}" + _E),
+    ("huggingface-token", ('api_org_',), _B + r"api_org_[A-Za-z0-9]{30,}" + _E),
+    ("llm-api-key", ('pplx-', 'pplx_', 'gsk-', 'gsk_', 'xai-', 'xai_'), _B + r"(?:pplx|gsk|xai)[-_][A-Za-z0-9]{40,}"),
+    ("llm-api-key", ('r8_',), _B + r"r8_[A-Za-z0-9]{37}" + _E),
+    ("gcp-api-key", ('AIza',), _B + r"AIza[A-Za-z0-9_\-]{35}" + _E),
+    ("azure-client-secret", ('Q~',), _B + r"[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}" + r"(?![A-Za-z0-9_~.\-])", "line"),
+    ("jwt", ('ey',), _B + r"ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_/\\\-]{10,}(?:\.[A-Za-z0-9_/\\+\-]+={0,2})?"),
+    ("npm-token", ('npm_',), _B + r"npm_[A-Za-z0-9]{36}" + _E),
+    ("pypi-token", ('pypi-AgE',), _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
+    ("digitalocean-token", ('dop_v1_', 'dor_v1_', 'doo_v1_'), _B + r"do[opr]_v1_[a-f0-9]{64}" + _E),
+    ("shopify-token", ('shpat_', 'shpca_', 'shppa_', 'shpss_'), _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E),
+    ("vault-token", ('hvs.', 'hvb.', 'hvr.'), _B + r"hv[sbr]\.[A-Za-z0-9_\-]{20,}"),
+    ("doppler-token", ('dp.',), _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"),
+    ("sentry-token", ('sntrys_',), _B + r"sntrys_eyJ[A-Za-z0-9+/=_]{40,}"),
+    ("sentry-token", ('sntryu_',), _B + r"sntryu_[a-f0-9]{64}" + _E),
+    ("grafana-token", ('glc_', 'glsa_'), _B + r"gl(?:c|sa)_[A-Za-z0-9+/=_]{32,}"),
+    ("databricks-token", ('dapi',), _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E),
+    ("atlassian-token", ('ATATT3',), _B + r"ATATT3[A-Za-z0-9_\-=]{100,}"),
+    ("linear-key", ('lin_api_',), _B + r"lin_api_[A-Za-z0-9]{40}" + _E),
+    ("newrelic-key", ('NRAK-', 'NRJS-', 'NRII-', 'NRRA-'), _B + r"NR(?:AK|JS|II|RA)-[A-Za-z0-9]{19,32}" + _E),
+    ("postman-key", ('PMAK-',), _B + r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _E),
+    ("pulumi-token", ('pul-',), _B + r"pul-[a-f0-9]{40}" + _E),
+    ("prefect-token", ('pnu_',), _B + r"pnu_[A-Za-z0-9]{36}" + _E),
+    ("mailgun-key", ('key-',), _B + r"key-[a-f0-9]{32}" + _E),
+    ("mailchimp-key", ('-us',), _B + r"[a-f0-9]{32}-us\d{1,2}" + _E, "line"),
+    ("artifactory-key", ('AKCp',), _B + r"AKCp[A-Za-z0-9]{69}" + _E),
+    ("openshift-token", ('sha256~',), _B + r"sha256~[A-Za-z0-9_\-]{43}" + _E),
+    ("telegram-token", (':AA',), _B + r"\d{8,10}:AA[A-Za-z0-9_\-]{33}" + _E, "line"),
+    ("heroku-key", ('HRKU-',), _B + r"HRKU-[A-Za-z0-9_\-]{40,}"),
+    ("onepassword-key", ('A3-',), _B + r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}" + _E),
+    ("onepassword-token", ('ops_eyJ',), _B + r"ops_eyJ[A-Za-z0-9+/=]{100,}"),
+    ("easypost-token", ('EZAK', 'EZTK'), _B + r"EZ[AT]K[A-Za-z0-9]{54}" + _E),
+    ("notion-token", ('ntn_',), _B + r"ntn_\d{11}[A-Za-z0-9]{35}" + _E),
+    ("facebook-token", ('EAA',), _B + r"EAA[A-Za-z0-9]{100,}" + _E),
+    ("facebook-token", ('|', '%7C'), _B + r"\d{15,16}(?:\||%7C)[A-Za-z0-9_\-]{27}" + _E, "line"),
+    ("flyio-token", ('fo1_', 'fm1', 'fm2'), _B + r"(?:fo1_[A-Za-z0-9_\-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{100,}={0,3})"),
+    ("plaid-token", ('access-',), _B + r"access-(?:sandbox|development|production)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}" + _E),
+    ("teams-webhook", ('webhook.office.com/',), r"webhook\.office\.com/webhookb2/(?P<s>[A-Za-z0-9\-]+@[A-Za-z0-9\-]+/IncomingWebhook/[A-Za-z0-9]+/[A-Za-z0-9\-]+)"),
+    ("sourcegraph-token", ('sgp_',), _B + r"sgp_(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}" + _E),
+    ("square-token", ('sq0atp-', 'sq0csp-'), _B + r"sq0(?:atp|csp)-[A-Za-z0-9_\\\-]{22,60}"),
+    ("shippo-token", ('shippo_',), _B + r"shippo_(?:live|test)_[a-fA-F0-9]{40}" + _E),
+    ("planetscale-token", ('pscale_',), _B + r"pscale_(?:tkn|oauth|pw)_[A-Za-z0-9=._\-]{32,64}"),
+    ("yandex-token", ('t1.', 'YC', 'AQVN'), _B + r"(?:t1\.[A-Za-z0-9_\-]+=*\.[A-Za-z0-9_\-]{86}=*|YC[A-Za-z0-9_\-]{38}|AQVN[A-Za-z0-9_\-]{35,38})" + _E),
+    ("dynatrace-token", ('dt0c01.',), _B + r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}" + _E),
+    ("flutterwave-key", ('FLWPUBK_TEST-', 'FLWSECK_TEST-'), _B + r"FLW(?:PUBK|SECK)_TEST-[a-hA-H0-9]{12,32}(?:-X)?" + _E),
+    ("telegram-token", (':A',), _B + r"\d{5,16}:A[A-Za-z0-9_\-]{34}" + _E, "line"),
+    ("adobe-secret", ('p8e-',), _B + r"p8e-[A-Za-z0-9]{32}" + _E),
+    ("cloudflare-key", ('v1.0-',), _B + r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}" + _E),
+    ("intra42-secret", ('s-s4t2',), _B + r"s-s4t2(?:ud|af)-[a-f0-9]{64}" + _E),
+    ("age-secret-key", ('AGE-SECRET-KEY-1',), _B + r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" + _E),
 ]
 
 _WORDY_PREFIXES = frozenset({"huggingface-token"})
@@ -312,7 +339,10 @@ def _k8s_secret_spans(m: re.Match[str]) -> Iterator[Span]:
 EMAIL = r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|xn--[a-z0-9\-]{2,30})(?![\w\-])"
 IPV4 = r"(?<![\w.])(?P<s>(?:\d{1,3}\.){3}\d{1,3})(?![\w]|\.\d)"
 IPV6 = r"(?<![\w:.])(?P<s>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.]+)?)(?![\w:]|\.\d)"
-CARD = r"(?<![\w.\-/])(?<!\d[ \-])(?P<s>\d(?:[ \-]?\d){12,18})(?![\w.]|[ \-]\d)"
+# Cards as printed: unbroken, or in groups of four or more (4-4-4-4, Amex 4-6-5), a short last group;
+# a run that goes on with -<letter> is a UUID whose first groups happen to be digits
+CARD = r"(?<![\w.\-/])(?<!\d[ \-])(?P<s>\d{4,19}(?:[ \-]\d{4,19}){0,24}(?:[ \-]\d{3})?)(?![\w.]|[ \-]\d|-\w)"
+_DIGIT_GROUP = re.compile(r"\d+")
 _CARD_CONTEXT = re.compile(r"(?i)(card|pan|cc|credit|visa|amex|mastercard)\w*[\"']?\s*[:=]\s*[\"']?$")
 PHONE = (
     r"(?<![\w+\-.:/#])(?P<s>\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){1,5}[ .\-]?\d{2,5}"
@@ -324,15 +354,25 @@ PHONE_CONTEXT = r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)
 
 
 def _card_spans(m: re.Match[str]) -> Iterator[Span]:
-    value = m.group("s")
-    if not ck.card_ok(value):
-        return
-    # a plain run of digits as the value of a named field (bytes_sent=..., order_number=...)
-    # is that field's value; only card-like keys make it a card
-    before = m.string[max(0, m.start("s") - 40):m.start("s")]
-    if value.isdigit() and re.search(r"[\w\"'][\"']?\s*[:=]\s*[\"']?$", before) and not _CARD_CONTEXT.search(before):
-        return
-    yield m.start("s"), m.end("s"), "CARD"
+    """Every card in a run of digit groups (a log line may list several numbers in a row)."""
+    value, base = m.group("s"), m.start("s")
+    groups = [g.span() for g in _DIGIT_GROUP.finditer(value)]
+    i = 0
+    while i < len(groups):
+        for j in range(len(groups) - 1, i - 1, -1):  # the longest card first
+            start, end = groups[i][0], groups[j][1]
+            if ck.card_ok(value[start:end]) and not _field_number(m.string, base + start, value[start:end]):
+                yield base + start, base + end, "CARD"
+                i = j
+                break
+        i += 1
+
+
+def _field_number(text: str, start: int, value: str) -> bool:
+    """A plain run of digits as the value of a named field (bytes_sent=..., order_number=...) is
+    that field's value; only card-like keys make it a card."""
+    before = text[max(0, start - 40):start]
+    return value.isdigit() and bool(re.search(r"[\w\"'][\"']?\s*[:=]\s*[\"']?$", before)) and not _CARD_CONTEXT.search(before)
 
 
 def _phone_ok(value: str) -> bool:
@@ -340,35 +380,71 @@ def _phone_ok(value: str) -> bool:
     return 7 <= digits <= 15
 
 
+# --------------------------------------------------------------------------- gates and triggers
+# Patterns with no literal of their own: a cheap scan finds where they may match (see _gate).
+_IPV4_GATE = re.compile(r"\.\d{1,3}\.\d{1,3}\.\d")
+# a valid IPv6 address has "::" or all eight groups
+_IPV6_GATE = re.compile(r":(?=:|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:)")
+_DISCORD_GATE = re.compile(r"\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27}")
+# Digits become "0" and separators "-": every card (printed in groups of 4+ or unbroken) and every
+# phone number below then holds one of _DIGIT_MARKS.
+_DIGIT_CLASSES = bytes.maketrans(b"0123456789 .-", b"0000000000---")
+_DIGIT_MARKS = (b"000-0000", b"0-0000000", b"00000000", b"+0")
+DISCORD = _B + r"[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}" + _E
+# Words a secret-like key holds (lower case): every key that key_strength() calls STRONG or WEAK
+# contains one, except the rare bare "pat" and "sid", left out because "path" and "inside" are
+# everywhere in logs.
+KEY_TRIGGERS = ("pass", "pw", "secret", "token", "key", "cred", "auth", "access", "sig", "session", "login", "hmac",
+                "cookie", "bundle_")
+
+
+def _regex_gate(regex: re.Pattern[str]) -> Gate:
+    def gate(text: str) -> Iterator[int]:
+        return (m.start() for m in regex.finditer(text))
+    return gate
+
+
+def _digit_gate(text: str) -> Iterator[int]:
+    classes = text.encode("latin-1", "replace").translate(_DIGIT_CLASSES)
+    for mark in _DIGIT_MARKS:
+        pos = classes.find(mark)
+        while pos >= 0:
+            yield pos
+            eol = classes.find(b"\n", pos)
+            pos = -1 if eol < 0 else classes.find(mark, eol)
+
+
 def _build_rules() -> list[Rule]:
+    kv: dict[str, Any] = {"triggers": KEY_TRIGGERS, "icase": True, "mode": "key"}
     rules = [
-        Rule("private-key", PEM_FULL, _pem_body),
-        Rule("private-key", PEM_CUT, _pem_body),
+        Rule("private-key", PEM_FULL, _pem_body, triggers=("-----BEGIN",), mode="whole"),
+        Rule("private-key", PEM_CUT, _pem_body, triggers=("-----BEGIN",), mode="whole"),
     ]
+    for label, triggers, pattern, *mode in PREFIXED:
+        check = _random_not_words if label in _WORDY_PREFIXES else _not_mask
+        rules.append(Rule(label, pattern, check, triggers=triggers, mode=mode[0] if mode else "at"))
     rules += [
-        Rule(label, pattern, _random_not_words if label in _WORDY_PREFIXES else _not_mask) for label, pattern in PREFIXED
-    ]
-    rules += [
-        Rule("url-credentials", URL_CREDS, _userinfo_ok),
-        Rule("basic-auth", CURL_USER, _userinfo_ok),
-        Rule("auth-header", HEADER, spans=_header_spans),
-        Rule("cookie", COOKIE, spans=_cookie_spans),
-        Rule("azure-sas", AZURE_SAS, ck.looks_random),
-        Rule("bundler-credentials", BUNDLER, _userinfo_ok),
-        Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans),
-        Rule("key", XML_KV, spans=_kv_spans),
-        Rule("key", XML_ELEMENT, spans=_kv_spans),
-        Rule("key", K8S_ENV, spans=_kv_spans),
-        Rule("key", KEY_COMMA, spans=_kv_spans),
-        Rule("key", REVERSED, spans=_kv_spans),
-        Rule("key", ASSIGN, spans=_kv_spans),
-        Rule("key", CLI_FLAG, spans=_cli_spans),
-        Rule("EMAIL", EMAIL),
-        Rule("IP", IPV6, ck.ipv6_ok),  # before IPv4: ::ffff:192.0.2.1 is one address
-        Rule("IP", IPV4, ck.ipv4_ok),
-        Rule("CARD", CARD, spans=_card_spans),
-        Rule("PHONE", PHONE, _phone_ok),
-        Rule("PHONE", PHONE_CONTEXT),
+        Rule("discord-token", DISCORD, _not_mask, gate=_regex_gate(_DISCORD_GATE)),
+        Rule("url-credentials", URL_CREDS, _userinfo_ok, triggers=("@",)),
+        Rule("basic-auth", CURL_USER, _userinfo_ok, triggers=("-u", "--user")),
+        Rule("auth-header", HEADER, spans=_header_spans, **kv),
+        Rule("cookie", COOKIE, spans=_cookie_spans, **kv),
+        Rule("azure-sas", AZURE_SAS, ck.looks_random, **kv),
+        Rule("bundler-credentials", BUNDLER, _userinfo_ok, **kv),
+        Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans, triggers=("data:",), icase=True, mode="whole"),
+        Rule("key", XML_KV, spans=_kv_spans, triggers=('value="',), icase=True),
+        Rule("key", XML_ELEMENT, spans=_kv_spans, **kv),
+        Rule("key", K8S_ENV, spans=_kv_spans, triggers=("name:",), icase=True, after=1),
+        Rule("key", KEY_COMMA, spans=_kv_spans, **kv),
+        Rule("key", REVERSED, spans=_kv_spans, triggers=("==", "!=")),
+        Rule("key", ASSIGN, spans=_kv_spans, **kv),
+        Rule("key", CLI_FLAG, spans=_cli_spans, **kv),
+        Rule("EMAIL", EMAIL, triggers=("@",)),
+        Rule("IP", IPV6, ck.ipv6_ok, gate=_regex_gate(_IPV6_GATE)),  # before IPv4: ::ffff:192.0.2.1 is one address
+        Rule("IP", IPV4, ck.ipv4_ok, gate=_regex_gate(_IPV4_GATE)),
+        Rule("CARD", CARD, spans=_card_spans, gate=_digit_gate),
+        Rule("PHONE", PHONE, _phone_ok, gate=_digit_gate),
+        Rule("PHONE", PHONE_CONTEXT, gate=_digit_gate),
     ]
     return rules
 
