@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import InputError
-from .detect import FORMATS
+from .formats import FORMATS
 
 if TYPE_CHECKING:
     from . import summary

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from .results._xml import root_tag
 
-FORMATS = ("junit", "nunit", "xunit", "trx", "gojson", "gotext", "tap", "jest", "mocha", "ctrf",
-           "rspec", "dart", "log")
+from .formats import FORMATS
 HEAD_BYTES = 64 * 1024
 
 _XML_ROOTS = {"testsuites": "junit", "testsuite": "junit", "testResults": "junit", "test-run": "nunit",

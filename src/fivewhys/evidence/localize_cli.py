@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import InputError
-from .localize import SuspectLocation, localize
-from .stacktrace import extract
+
+if TYPE_CHECKING:  # the parsers load when the command runs, not when the CLI starts
+    from .localize import SuspectLocation
 
 
 class LocalizeFormat(str, Enum):
@@ -50,6 +51,9 @@ def localize_text(text: str, *, repo: Path | None = None, app_prefixes: list[str
     """Extract the traces in ``text`` and rank their suspicious locations (empty when none is found)."""
     if repo is not None and not repo.is_dir():
         raise InputError(f"{repo}: no such directory (--repo)")
+    from .localize import localize
+    from .stacktrace import extract
+
     return localize(extract(text), repo=repo, app_prefixes=app_prefixes, limit=limit)
 
 
