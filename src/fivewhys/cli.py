@@ -345,10 +345,11 @@ def _register_shells() -> None:
     """
     import functools
 
+    from .chat.command import chat_command
     from .ci.command import ci_command
     from .evidence.localize_cli import localize_command
 
-    for name, fn in (("ci", ci_command), ("localize", localize_command)):
+    for name, fn in (("chat", chat_command), ("ci", ci_command), ("localize", localize_command)):
         @functools.wraps(fn)
         def wrapped(*args: Any, __fn: Any = fn, **kwargs: Any) -> None:
             with _errors():
