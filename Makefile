@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := .fivewhys-example/checkout
 
-.PHONY: demo test install record record-scripted clean
+.PHONY: demo test eval install record record-scripted clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/python evals/run.py
 
 # Re-record the claude-engine cassettes against the live API (needs ANTHROPIC_API_KEY), or against the
 # scripted local Messages-API server. CI only replays them.
