@@ -7,7 +7,7 @@ from pathlib import Path
 from fivewhys.evidence.source import RepoIndex, enclosing_function, function_span, snippet
 
 FILES = ["app/cart.py", "app/pricing.py", "tests/app/cart.py", "src/main/java/com/shop/Cart.java",
-         "pkg/orders/orders.go", "web/src/api/client.ts"]
+         "pkg/orders/orders.go", "web/src/api/client.ts", "internal/agent/server.go", "main.py"]
 
 
 def test_deployed_paths_map_by_longest_suffix(tmp_path: Path) -> None:
@@ -19,6 +19,8 @@ def test_deployed_paths_map_by_longest_suffix(tmp_path: Path) -> None:
     assert idx.map_path("C:\\build\\app\\pricing.py") == "app/pricing.py"
     assert idx.map_path("/usr/lib/python3.11/json/decoder.py") is None
     assert idx.map_path(None) is None
+    assert idx.map_path("/usr/local/go/src/net/http/server.go") is None  # same name, another file
+    assert idx.map_path("/app/main.py") == "main.py"  # a root file deployed under /app
 
 
 def test_reads_stay_inside_the_repo(tmp_path: Path) -> None:

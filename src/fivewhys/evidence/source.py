@@ -40,7 +40,12 @@ class RepoIndex:
         candidates = self._by_name.get(parts[-1], [])
         best, best_len = None, 0
         for cand in candidates:
-            common = _common_suffix(PurePosixPath(cand).parts, parts)
+            cand_parts = PurePosixPath(cand).parts
+            common = _common_suffix(cand_parts, parts)
+            # A file name alone is weak: /usr/local/go/src/net/http/server.go is not internal/agent/server.go.
+            # Accept it only when the whole repo path matched (a file at the repo root, or a bare name).
+            if common < 2 and common < len(cand_parts) and len(parts) > 1:
+                continue
             if common > best_len or (common == best_len and best is not None and len(cand) < len(best)):
                 best, best_len = cand, common
         return best

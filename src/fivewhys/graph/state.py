@@ -84,6 +84,8 @@ class Facts(BaseModel):
     suspects: list[SuspectCommit] = Field(default_factory=list)
     crash_location: Location | None = None
     crash_evidence_id: str | None = None
+    failure_evidence_id: str | None = None
+    """Evidence id of the first failing test case, when test results were given."""
     localized: list[Suspect] = Field(default_factory=list)
     """Places a fix may go, ranked from the trace (evidence/localize), best first."""
     success_records: int = 0

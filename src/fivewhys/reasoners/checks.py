@@ -66,47 +66,58 @@ def value_origin(check: Check, env: CheckEnv) -> CheckOutcome:
     lines = index.read_lines(crash.file)
     if not lines or crash.line > len(lines):
         return CheckOutcome()
-    callee = _producer(lines, crash.line)
-    if callee is None:
-        return CheckOutcome()
-    found = _find_definition(git, index, callee, env.state.facts.language)
+    language = env.state.facts.language
+    found = None
+    for callee in _producers(lines, crash.line):
+        found = _find_definition(git, index, callee, language)
+        if found is not None:
+            break
     if found is None:
-        return CheckOutcome(values={"origin_function": callee})
+        return CheckOutcome()
     path, def_line, body = found
     out = CheckOutcome(values={"origin_function": callee, "origin_file": path})
-    for offset, text in enumerate(body):
-        if _RETURNS_NULL.search(text):
-            ret_line = def_line + offset
-            snip = snippet(index, path, ret_line, before=offset, after=1)
-            excerpt = snip.text(mark=ret_line) if snip else text
-            out.evidence.append(env.book.add("source", f"{path}:{ret_line}", excerpt,
-                                             note=f"{callee} can return a missing value here"))
-            out.location = Location(file=path, line=ret_line, function=callee)
-            out.delta += 0.2
-            break
+    null_at = next((i for i, text in enumerate(body) if _RETURNS_NULL.search(text)), None)
+    if null_at is not None:
+        ret_line = def_line + null_at
+        snip = snippet(index, path, ret_line, before=null_at, after=1)
+        out.evidence.append(env.book.add("source", f"{path}:{ret_line}", snip.text(mark=ret_line) if snip else
+                                         body[null_at], note=f"{callee} can return a missing value here"))
+        out.location = Location(file=path, line=ret_line, function=callee)
+        out.delta += 0.2
+    else:  # the value is computed there, even if no line says "return None"
+        snip = snippet(index, path, def_line, before=0, after=min(len(body) - 1, 12))
+        out.evidence.append(env.book.add("source", f"{path}:{def_line}", snip.text(mark=def_line) if snip else
+                                         body[0], note=f"{callee} produces the value the failing line uses"))
+        out.location = Location(file=path, line=def_line, function=callee)
+        out.delta += 0.1
     commit = _recent_change(git, path, callee, env)
     if commit is not None:
-        out.commit, eid = commit
+        out.commit, eid, added = commit
         out.evidence.append(eid)
         out.values.update(commit=out.commit.sha[:10], commit_subject=out.commit.subject)
+        if added:
+            out.values["change"] = added
         out.delta += 0.15
     return out
 
 
-def _producer(lines: list[str], crash_line: int) -> str | None:
-    """The function whose result the crash line uses: called on the line, or assigned above it."""
+_NOT_PRODUCERS = {"if", "for", "while", "switch", "return", "print", "len", "str", "int", "float", "list", "dict",
+                  "set", "tuple", "bool", "assert", "assertEqual", "assertEquals", "expect", "isinstance", "range"}
+_CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
+
+
+def _producers(lines: list[str], crash_line: int) -> list[str]:
+    """Functions whose results the crash line uses, likeliest first: one whose result is dereferenced
+    on the line, one assigned to a name the line uses, then any other call on the line."""
     text = lines[crash_line - 1]
-    for m in _CALL_ON.finditer(text):
-        if m.group(1) not in {"if", "for", "while", "print", "len", "str", "int"}:
-            return m.group(1)
+    found = [m.group(1) for m in _CALL_ON.finditer(text)]
     names = set(re.findall(r"[A-Za-z_]\w*", text))
     for n in range(crash_line - 1, max(0, crash_line - 40), -1):
-        for m in _ASSIGN.finditer(lines[n - 1]):
-            if m.group(1) in names and m.group(2) not in {"int", "str", "float", "list", "dict", "len"}:
-                return m.group(2)
+        found += [m.group(2) for m in _ASSIGN.finditer(lines[n - 1]) if m.group(1) in names]
         if re.match(r"\s*(?:async\s+)?(?:def|func|function)\b", lines[n - 1]):
             break
-    return None
+    found += [m.group(1) for m in _CALL.finditer(text)]
+    return [f for f in dict.fromkeys(found) if f not in _NOT_PRODUCERS]
 
 
 def _find_definition(git: Git, index: RepoIndex, name: str, language: str | None) -> tuple[str, int, list[str]] | None:
@@ -118,7 +129,7 @@ def _find_definition(git: Git, index: RepoIndex, name: str, language: str | None
     return None
 
 
-def _recent_change(git: Git, path: str, function: str, env: CheckEnv) -> tuple[CommitRef, str] | None:
+def _recent_change(git: Git, path: str, function: str, env: CheckEnv) -> tuple[CommitRef, str, str] | None:
     history = git.log_function(path, function, max_count=10) or git.log([path], max_count=10)
     onset = aware(env.state.facts.onset)
     for commit in history:
@@ -130,8 +141,18 @@ def _recent_change(git: Git, path: str, function: str, env: CheckEnv) -> tuple[C
         diff = git.show(commit.sha, [path], max_lines=60)
         eid = env.book.add("commit", f"commit:{commit.sha}", diff.output or commit.subject,
                            note=f"last change to {function} before the onset")
-        return ref, eid
+        return ref, eid, _added_line(diff.output)
     return None
+
+
+def _added_line(diff: str) -> str:
+    """The most telling line a diff added: a condition or a return, else the first non-trivial one."""
+    added = [ln[1:].strip() for ln in diff.splitlines() if ln.startswith("+") and not ln.startswith("+++")]
+    added = [a for a in added if len(a) > 6 and not a.startswith(("#", "//", '"""', "*", "/*"))]
+    nulls = [a for a in added if _RETURNS_NULL.search(a)]
+    telling = [a for a in added if re.match(r"(if|elif|else if|return|unless|when|case)\b", a)]
+    line = (nulls or telling or added or [""])[0]
+    return line[:160]
 
 
 def crash_path_history(check: Check, env: CheckEnv) -> CheckOutcome:

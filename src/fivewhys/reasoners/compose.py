@@ -124,7 +124,10 @@ def _root_cause(state: AnalysisState, best: HypothesisState | None, lead: Hypoth
     if pattern is not None:
         statement = fill(pattern.hypothesis, values)
     if best.commit:
-        statement += f" Introduced by commit {best.commit.sha[:10]} (\"{best.commit.subject}\")."
+        statement += f" Introduced by commit {best.commit.sha[:10]} (\"{best.commit.subject}\")"
+        change = values.get("change")
+        where = values.get("origin_function")
+        statement += f", which added `{change}`{f' to {where}' if where else ''}." if change else "."
     location = best.location or crash
     surfaced = crash if crash and location and (crash.file, crash.line) != (location.file, location.line) else None
     if surfaced is not None:

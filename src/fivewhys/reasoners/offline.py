@@ -113,7 +113,7 @@ class OfflineReasoner:
              pattern: Pattern | None, state: AnalysisState, checks: list[str] | None = None) -> HypothesisState:
         from .patterns import fill
 
-        evidence = [e for e in [state.facts.crash_evidence_id] if e]
+        evidence = [e for e in [state.facts.failure_evidence_id, state.facts.crash_evidence_id] if e]
         if values.get("cascade") and state.facts.first_error_id:
             evidence.append(state.facts.first_error_id)
         pending = checks if checks is not None else [c.name for c in pattern.checks] if pattern else []

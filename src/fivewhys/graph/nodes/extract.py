@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from ...evidence import stacktrace
 from ...evidence.source import RepoIndex
-from ...evidence.stacktrace.model import ParsedException, ParsedTrace
+from ...evidence.stacktrace.model import Frame, ParsedException, ParsedTrace
 from ...report.model import Location, Suspect
 from ..state import AnalysisState, AppFrame, EvidenceBook, RunContext
 
@@ -19,17 +21,24 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
     """Traces from the text; the innermost cause's frames, mapped and marked app/library."""
     ctx = runtime.context
     ctx.progress("extract: parsing stack traces")
+    book = EvidenceBook.for_state(state)
     traces = [t for t in [stacktrace.extract(state.incident.text)] if t.exceptions]
+    first_test = len(book.items)
+    failing = _failing_tests(state, book)
+    failure_id = book.items[first_test].id if failing and len(book.items) > first_test else None
+    if not traces:
+        traces = [t for t in (_test_failure_trace(*f) for f in failing) if t.exceptions][:1]
     if not traces:
         traces = _traces_from_logs(state, ctx)
     exc = _pick_exception(traces)
     if exc is None:
-        return {"traces": traces}
+        return {"traces": traces, "evidence": book.items,
+                "facts": state.facts.model_copy(update={"failure_evidence_id": failure_id})}
     index: RepoIndex | None = ctx.extra.get("repo_index")
     frames = _map_frames(exc, index)
-    book = EvidenceBook.for_state(state)
     facts = state.facts.model_copy()
     facts.exception_type, facts.message, facts.language = exc.type, exc.message, exc.language
+    facts.failure_evidence_id = failure_id
     ordered = innermost_first(frames, exc.language)
     crash = next((f for f in ordered if f.repo_path), None) or next((f for f in ordered if f.in_app), None)
     header = f"{exc.type or 'error'}: {exc.message or ''}".strip().rstrip(":")
@@ -61,6 +70,56 @@ def _localized(trace: ParsedTrace, index: RepoIndex | None) -> list[Suspect]:
         out.append(Suspect(file=mapped or loc.file, line=loc.line, function=loc.function,
                            score=round(loc.score * 0.6, 3), reason=loc.reason or "ranked from the trace"))
     return out
+
+
+def _failing_tests(state: AnalysisState, book: EvidenceBook,
+                   limit: int = 20) -> list[tuple[str, str, str, str]]:
+    """Failing test cases of the result files named, cited as evidence: (type, message, body, test)."""
+    from ...ci.detect import detect
+    from ...ci.results import read_results
+
+    texts: list[tuple[str, str, str, str]] = []
+    for path in state.incident.result_paths:
+        result = read_results(path, detect(path))
+        for case in [c for c in result.cases if c.status in ("failed", "error")][:limit]:
+            body = case.text or f"{case.type}: {case.message}"
+            head = f"{case.classname}.{case.name}".strip(".")
+            book.add("test_result", f"{path}:{_line_of(path, case.name)}", f"{head}: {case.message}\n{body}",
+                     note=f"failing test ({case.status})")
+            texts.append((case.type, case.message, body, case.name))
+    return texts
+
+
+_TEST_RUNNER_LOCATION = re.compile(r"^(?P<file>[\w./\\-]+\.\w+):(?P<line>\d+):\s*(?P<type>[\w.]*(?:Error|Exception|Failure)\w*)?",
+                                   re.M)
+
+
+def _test_failure_trace(etype: str, message: str, body: str, test: str) -> ParsedTrace:
+    """A failing test as a trace: the stack trace in its body when there is one, else the test runner's
+    own "path:line: ErrorType" location lines (pytest and others) as frames, the test as function."""
+    trace = stacktrace.extract(body)
+    if trace.exceptions and trace.exceptions[0].frames:
+        return trace
+    frames = [Frame(file=m["file"], line=int(m["line"]), function=test) for m in _TEST_RUNNER_LOCATION.finditer(body)]
+    if not frames:
+        return trace
+    if not etype and ": " in message:
+        etype, message = message.split(": ", 1)
+    elif etype and message.startswith(f"{etype}: "):
+        message = message[len(etype) + 2:]
+    exc = ParsedException(type=etype or None, message=message or None, frames=frames,
+                          language="python" if frames[0].file and frames[0].file.endswith(".py") else None)
+    return ParsedTrace(exceptions=[exc])
+
+
+def _line_of(path: Path, needle: str) -> int:
+    """The first line of a results file that names the test (for a citable source), else 1."""
+    quoted = f'"{needle}"'.encode()
+    with path.open("rb") as fh:
+        for n, line in enumerate(fh, start=1):
+            if quoted in line or needle.encode() in line:
+                return n
+    return 1
 
 
 def _traces_from_logs(state: AnalysisState, ctx: RunContext) -> list[ParsedTrace]:
