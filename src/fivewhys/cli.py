@@ -141,8 +141,14 @@ def frames(
         trace = stacktrace.extract(raw)
         if fmt == Format.json:
             typer.echo(json.dumps(stacktrace.to_corpus_json(trace), ensure_ascii=False))
+        elif not trace.exceptions:
+            typer.echo("no stack trace found")
         else:
-            typer.echo(stacktrace.format_trace(trace) if trace.exceptions else "no stack trace found")
+            from rich.console import Console
+
+            from .evidence.stacktrace.render import render_trace
+
+            render_trace(trace, Console())
 
 
 @app.command()

@@ -29,8 +29,9 @@ def test_v8_frames() -> None:
         ("Object.<anonymous>", "/app/node_modules/express/lib/router.js", 10, 2),
         (None, "/app/src/main.js", 5, 1),
         ("eval", "/app/src/run.js", 2, 3),  # eval frames point at the script that called eval
-        ("Array.forEach", None, None, None),
+        ("Array.forEach", "native", None, None),  # pseudo-locations kept as printed
     ]
+    assert exc.frames[5].eval_location == "<anonymous>:1:7"
     assert exc.frames[3].in_app is False and exc.frames[0].in_app is True
 
 
@@ -59,3 +60,17 @@ def test_json_escaped_stack_in_pino_line() -> None:
 
 def test_prose_is_not_a_trace() -> None:
     assert extract("Meet me at noon (ok?) or email bob@example.com about it.\n").exceptions == []
+
+
+def test_safari_frames_without_location_above_the_first_at_frame() -> None:
+    text = "inner\nouter\nrun@https://cdn.example.com/app.js:40:7\nglobal code@https://cdn.example.com/app.js:90:3\n"
+    frames = extract(text).exceptions[0].frames
+    assert [(f.function, f.file, f.line) for f in frames] == [
+        ("inner", None, None), ("outer", None, None),
+        ("run", "https://cdn.example.com/app.js", 40), ("global code", "https://cdn.example.com/app.js", 90)]
+
+
+def test_ie_eval_code_keeps_its_name_and_has_no_file() -> None:
+    text = "TypeError: x is undefined\n   at eval code (eval code:3:7)\n   at load (https://example.com/l.js:8:2)\n"
+    frame = extract(text).exceptions[0].frames[0]
+    assert (frame.function, frame.file, frame.line, frame.column) == ("eval code", None, 3, 7)

@@ -51,3 +51,14 @@ def test_logback_header_on_logger_line() -> None:
 def test_two_traces_back_to_back() -> None:
     text = "a.B: one\n\tat a.B.f(B.java:1)\nc.D: two\n\tat c.D.g(D.java:2)\n"
     assert [e.type for e in extract(text).exceptions] == ["a.B", "c.D"]
+
+
+def test_n_more_frames_are_inherited_from_the_enclosing_trace() -> None:
+    text = (
+        "java.lang.RuntimeException: wrap\n\tat com.acme.Svc.run(Svc.java:10)\n\tat com.acme.Main.main(Main.java:5)\n"
+        "Caused by: java.io.IOException: disk\n\tat com.acme.Disk.read(Disk.java:3)\n\tat com.acme.Svc.run(Svc.java:8)\n\t... 1 more\n"
+    )
+    outer, cause = extract(text).exceptions
+    assert [f.function for f in cause.frames] == ["com.acme.Disk.read", "com.acme.Svc.run"]  # printed only
+    assert [(f.function, f.line) for f in cause.inherited_frames] == [("com.acme.Main.main", 5)]
+    assert outer.inherited_frames == []

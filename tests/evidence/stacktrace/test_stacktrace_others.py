@@ -73,3 +73,63 @@ def test_gdb_backtrace_takes_signal_as_type() -> None:
     exc = extract(text).exceptions[0]
     assert exc.type == "SIGSEGV"
     assert [(f.function, f.file, f.line) for f in exc.frames] == [("crash", "crash.c", 3), ("main", "crash.c", 8)]
+
+
+def _san(frames: str, tail: str = "") -> str:
+    return "==7==ERROR: AddressSanitizer: SEGV on unknown address 0x0 (pc 0x1 bp 0x2 sp 0x3 T0)\n" + frames + "SUMMARY: AddressSanitizer: SEGV\n" + tail
+
+
+def test_sanitizer_unknown_module_frame_has_no_function() -> None:
+    frame = extract(_san("    #0 0x4f1 in crash /src/x.cc:3:1\n    #1 0x7fee0840  (<unknown module>)\n")).exceptions[0].frames[1]
+    assert (frame.function, frame.file, frame.module) == (None, None, "<unknown module>")
+
+
+def test_sanitizer_unknown_location_and_bare_module_are_split_from_the_function() -> None:
+    frames = extract(_san("    #0 0x4d50 in calloc ??:?\n    #1 0x4d51 in realloc_hook _asan_rtl_\n    #2 0x4d52 in start_thread ??:0:0\n")).exceptions[0].frames
+    assert [(f.function, f.file) for f in frames] == [("calloc", None), ("realloc_hook", "_asan_rtl_"), ("start_thread", None)]
+
+
+def test_sanitizer_names_with_spaces_are_not_split_inside_the_parameter_list() -> None:
+    frames = extract(_san("    #0 0x10 in operator delete[](void*)\n    #1 0x11 in Run(void () block_pointer)\n")).exceptions[0].frames
+    assert [(f.function, f.file) for f in frames] == [("operator delete[](void*)", None), ("Run(void () block_pointer)", None)]
+
+
+def test_sanitizer_discriminator_suffix_is_dropped() -> None:
+    frame = extract(_san("    #0 0x10 in Parse /src/p.cc:88 (discriminator 3)\n")).exceptions[0].frames[0]
+    assert (frame.function, frame.file, frame.line) == ("Parse", "/src/p.cc", 88)
+
+
+def test_sanitizer_frame_hard_wrapped_across_two_lines_is_joined() -> None:
+    long_name = "ns::Holder<ns::Widget, ns::Traits<ns::Widget> >::Build(ns::Options const&, ns::Budget*, ns::Ledger<int>*, bool)"
+    first = f"    #0 0xe09240 in {long_name} src/holder.h:163:11"
+    text = _san(first[:90] + "\n" + first[90:] + "\n    #1 0xe09241 in main src/main.cc:4:2\n")
+    frames = extract(text).exceptions[0].frames
+    assert [(f.function, f.file, f.line) for f in frames] == [(long_name, "src/holder.h", 163), ("main", "src/main.cc", 4)]
+
+
+def test_android_thread_creation_stack_after_summary_is_an_extra_stack() -> None:
+    tail = "Thread T3 (Binder:1_2) created by T0 here:\n    #0 0x20 in pthread_create\n    #1 0x21 in spawn /src/t.cc:9:3\n"
+    trace = extract(_san("    #0 0x4f1 in crash /src/x.cc:3:1\n", tail))
+    assert len(trace.exceptions) == 1
+    assert [(s.label, [f.function for f in s.frames]) for s in trace.extra_stacks] == [
+        ("Thread T3 (Binder:1_2) created by T0 here", ["pthread_create", "spawn"])]
+
+
+def test_two_ubsan_reports_are_two_exceptions() -> None:
+    text = (
+        "src/a.cc:5:1: runtime error: load of misaligned address 0x1\n    #0 0x1 in f src/a.cc:5:1\n\n"
+        "src/b.cc:9:2: runtime error: signed integer overflow\n    #0 0x2 in g src/b.cc:9:2\n"
+    )
+    excs = extract(text).exceptions
+    assert [(e.message, [f.function for f in e.frames]) for e in excs] == [
+        ("load of misaligned address 0x1", ["f"]), ("signed integer overflow", ["g"])]
+
+
+def test_gdb_template_name_with_parentheses_is_kept_whole() -> None:
+    text = (
+        "Program received signal SIGSEGV, Segmentation fault.\n"
+        "#0  0x0849 in Store<(Mode)1> (cx=0x9, obj=(Obj * const) 0xf6 [object Array]) at /src/store.cpp:20\n"
+        "#1  0x0850 in main (argc=1) at /src/main.cpp:3\n"
+    )
+    frames = extract(text).exceptions[0].frames
+    assert [(f.function, f.file, f.line) for f in frames] == [("Store<(Mode)1>", "/src/store.cpp", 20), ("main", "/src/main.cpp", 3)]

@@ -74,3 +74,29 @@ def test_logging_prefix_and_frozen_frames() -> None:
     assert exc.type == "ModuleNotFoundError"
     assert [f.in_app for f in exc.frames] == [False, True]
     assert exc.start_line == 2
+
+
+# The layout of Python's documentation ("Raising and Handling Multiple Unrelated Exceptions").
+NESTED_GROUP = """\
+  + Exception Group Traceback (most recent call last):
+  |   File "/srv/app/jobs.py", line 3, in <module>
+  |     raise ExceptionGroup("batch", [OSError(5), ExceptionGroup("retries", [KeyError('k')])])
+  | ExceptionGroup: batch (2 sub-exceptions)
+  +-+---------------- 1 ----------------
+    | OSError: 5
+    +---------------- 2 ----------------
+    | ExceptionGroup: retries (1 sub-exception)
+    +-+---------------- 1 ----------------
+      | Traceback (most recent call last):
+      |   File "/srv/app/retry.py", line 7, in fetch
+      |     raise KeyError('k')
+      | KeyError: 'k'
+      +------------------------------------
+"""
+
+
+def test_exception_group_tree_members_point_at_their_group() -> None:
+    excs = extract(NESTED_GROUP).exceptions
+    assert [(e.type, e.member_of) for e in excs] == [("ExceptionGroup", None), ("OSError", 0), ("ExceptionGroup", 0), ("KeyError", 2)]
+    assert excs[0].frames[0].file == "/srv/app/jobs.py"
+    assert [(f.file, f.line) for f in excs[3].frames] == [("/srv/app/retry.py", 7)]

@@ -58,3 +58,21 @@ def test_common_anchor_bytes_fall_back_without_missing_traces(monkeypatch: pytes
     text = filler + _TRACES["TypeError"] + filler + _TRACES["ValueError"]
     found = [(n, t.exceptions[0].type) for n, t in iter_traces(io.BytesIO(text.encode()))]
     assert found == [(401, "TypeError"), (804, "ValueError")]
+
+
+@pytest.mark.parametrize(
+    ("trace", "first_frame"),
+    [
+        # Go runtime/debug style: "file.go:N (0xpc)" lines, no tab, no "at"
+        ("2024-05-01 ERROR panic: index out of range\n/srv/app/cart.go:41 (0x4a1f20)\n/usr/local/go/src/runtime/panic.go:88 (0x42aa10)\n",
+         ("/srv/app/cart.go", 41)),
+        # JRuby backtrace: Java and Ruby frames printed without "at"
+        ("org.jruby.RubyKernel.raise(RubyKernel.java:854)\nscripts.billing.block in charge(billing.rb:17)\n", ("RubyKernel.java", 854)),
+    ],
+)
+def test_frames_without_at_are_found_in_a_large_log(trace: str, first_frame: tuple[str, int]) -> None:
+    noise = "2024-05-01 INFO GET /health 200 (1 ms)\n" * 300
+    found = list(iter_traces(io.BytesIO((noise + trace + noise).encode())))
+    assert len(found) == 1 and found[0][0] == 301
+    frame = found[0][1].exceptions[0].frames[0]
+    assert (frame.file, frame.line) == first_frame

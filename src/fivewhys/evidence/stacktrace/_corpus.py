@@ -34,6 +34,8 @@ def _exception(exc: ParsedException) -> dict[str, Any]:
             out[key] = value
     if exc.thread is not None:
         out["thread"] = exc.thread
+    if exc.inherited_frames:
+        out["inherited_frames"] = [_frame(f) for f in exc.inherited_frames]
     return out
 
 

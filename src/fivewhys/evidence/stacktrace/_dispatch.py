@@ -84,7 +84,7 @@ def _append(trace: ParsedTrace, block: Block, numbers: list[int]) -> None:
         _shift(exc, base)
         if exc.start_line is not None and 0 < exc.start_line <= len(numbers):
             exc.start_line = numbers[exc.start_line - 1]
-        for frame in exc.frames:
+        for frame in exc.frames + exc.inherited_frames:
             frame.in_app = is_in_app(frame, exc.language)
         trace.exceptions.append(exc)
     for stack in block.extra:

@@ -41,7 +41,13 @@ _ANCHORS: tuple[_Anchor, ...] = (
     (b'"', 5, _C(rb'File "'), _C(rb'File "')),  # Python
     (b"\\", 0, _C(rb'\\n(?:\\t|\s+(?:at |File \\"|#\d))'), _C(rb'\\n(?:\\t|\s+(?:at |File \\"|#\d))')),  # JSON-escaped
     (b"!", 4, _C(rb"\.(?:dll|exe)!"), _C(rb"\.(?:dll|exe)!")),  # Visual Studio call stacks
-    (b"(", -1, _C(rb"[^\n(]*\sat "), _C(rb"  at |\tat ")),  # V8, .NET, JVM indented with spaces
+    # V8, .NET, JVM indented with spaces; Go "file.go:12 (0x4f2a)"; JRuby/Java frames without "at"
+    (
+        b"(",
+        -1,
+        _C(rb"[^\n(]*(?:\sat |\.go:\d+ \(0x|\([\w$./ -]*\.(?:java|rb):\d+\))"),
+        _C(rb"  at |\tat |\.go:\d+ \(0x|\.(?:java|rb):\d+\)"),
+    ),
     (b"`", 4, _C(rb":in `"), _C(rb":in `")),  # Ruby < 3.4
     (b"\'", -1, _C(rb"[^\n]*?(?::in \'|\' panicked)"), _C(rb":in \'|\' panicked")),  # Ruby 3.4, Rust panics
 )

@@ -2,7 +2,8 @@
 
 V8 frames are split at the balanced parenthesised group that ends the line (function names can
 hold parentheses and brackets: ``Object.<anonymous>``, ``[Symbol.iterator]``); eval frames
-(``eval at f (file:1:2), <anonymous>:1:5``) keep the innermost location. Node prints
+(``eval at f (file:1:2), <anonymous>:1:5``) sit at their eval origin, the script that called
+``eval``, with the position inside the evaluated code kept as ``Frame.eval_location``. Node prints
 ``Error.cause`` chains as ``[cause]: Type: message`` inside braces after the outer frames.
 """
 
@@ -25,6 +26,7 @@ _SKIP = re.compile(r"^\s*(?:\.\.\. \d+ lines? matching cause stack trace \.\.\.|
 _UNCLOSED = re.compile(r"^(.+?) \(([^()]+:\d+:\d+)$")
 _FF_EVAL = re.compile(r"^(.*?) line (\d+) > (?:eval|Function)\b")
 _FF = re.compile(r"^\s*(.*?):(\d+)(?::(\d+))?\s*$")
+# Pseudo-locations V8/IE print instead of a file; kept as printed (the corpus convention).
 _NATIVE = frozenset({"native", "<anonymous>", "[native code]", "unknown location"})
 
 
@@ -53,14 +55,22 @@ def _is_location(text: str) -> bool:
     return text in _NATIVE or bool(re.search(r":\d+(?::\d+)?$", text)) or text.startswith("eval at ") or text.startswith("index ")
 
 
-def _eval_origin(loc: str) -> str:
-    """``eval at f (eval at g (file:1:2)), <anonymous>:3:4`` -> ``file:1:2``: the script that ran eval."""
+def _split_eval(loc: str) -> tuple[str, str | None]:
+    """``eval at f (eval at g (file:1:2)), <anonymous>:3:4`` -> (``file:1:2``, ``<anonymous>:3:4``).
+
+    The frame is placed at its eval origin, the innermost ``eval at`` location (the script that ran
+    ``eval``, a file the repo can hold), as Sentry, stacktrace.js and stacktrace-parser do; the
+    position inside the evaluated code is kept as ``Frame.eval_location``.
+    """
+    if not loc.startswith("eval at ") or "(" not in loc:
+        return loc, None
+    own = loc[_close_of(loc, loc.index("(")) + 1 :].lstrip(", ").strip() or None
     while loc.startswith("eval at ") and "(" in loc:
         split = strip_trailing_group(loc[: _close_of(loc, loc.index("(")) + 1])
         if split is None:
             break
         loc = split[1]
-    return loc
+    return loc, own
 
 
 def _close_of(text: str, open_at: int) -> int:
@@ -73,16 +83,17 @@ def _close_of(text: str, open_at: int) -> int:
 
 
 def _frame(function: str | None, loc: str) -> Frame:
-    loc = _eval_origin(loc)
-    if function == "eval code":  # Edge/IE name for the evaluated code itself
-        function = "eval"
-    if loc.startswith("eval code"):
-        _, line, col = split_location(loc)
-        return make_frame(line=line, column=col, function=function)
+    loc, own = _split_eval(loc)
     if loc in _NATIVE or loc.startswith("index "):
-        return make_frame(file=loc if loc == "<anonymous>" else None, function=function)
-    file, line, col = split_location(loc)
-    return make_frame(file=file, line=line, column=col, function=function)
+        frame = make_frame(file=loc if loc in _NATIVE else None, function=function)
+    elif loc.startswith("eval code"):  # IE/Edge's pseudo-file for evaluated code: no file
+        _, line, col = split_location(loc)
+        frame = make_frame(line=line, column=col, function=function)
+    else:
+        file, line, col = split_location(loc)
+        frame = make_frame(file=file, line=line, column=col, function=function)
+    frame.eval_location = own
+    return frame
 
 
 def parse(ctx: Ctx, i: int) -> Block | None:
@@ -171,11 +182,18 @@ def _bare_location(line: str) -> Frame | None:
     return make_frame(file=m.group(1).strip(), line=int(m.group(2)), column=int(m.group(3)))
 
 
-_BARE_NAME = re.compile(r"^\s*(?:[A-Za-z_$][\w$.]*|(?:eval|global) code)\s*$")
+# A bare function name; names that read as an error type are a header, not a frame.
+_BARE_NAME = re.compile(r"^\s*(?![\w$.]*(?:Error|Exception)\s*$)(?:[A-Za-z_$][\w$.]*|(?:eval|global) code)\s*$")
 
 
 def parse_at_sign(ctx: Ctx, i: int) -> Block | None:
-    """A Firefox/Safari stack (no header line) starting at line ``i``."""
+    """A Firefox/Safari stack (no header line) whose first ``@`` frame is line ``i``.
+
+    Safari prints frames without a location as the bare function name (``baz``, ``eval code``);
+    those above the first ``@`` frame belong to the stack too.
+    """
+    while i - 1 >= ctx.floor and _bare_name(ctx.lines[i - 1], 0) is not None and _next_has_at(ctx, i - 1):
+        i -= 1
     frames: list[Frame] = []
     with_at = 0
     j = i

@@ -2,8 +2,8 @@
 
 ``Throwable.printStackTrace`` prints the outer exception first, then each cause after
 "Caused by:"; suppressed exceptions are indented one tab deeper under their owner. "... N more"
-means the last N frames equal the enclosing trace's; we keep the printed frames and record N in
-``frames_omitted`` (the corpus schema scores printed frames).
+means the last N frames equal the enclosing trace's; we keep the printed frames, record N in
+``frames_omitted`` and copy those N frames into ``inherited_frames``.
 """
 
 from __future__ import annotations
@@ -66,7 +66,25 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     excs = [top]
     indents = [indent_of(ctx.lines[start]) if header else 0]
     j = _consume(ctx, i, excs, indents)
+    _inherit_omitted(excs)
     return Block(excs, start, j)
+
+
+def _inherit_omitted(excs: list[ParsedException]) -> None:
+    """Fill ``inherited_frames`` for every "... N more": the tail of the enclosing trace's stack.
+
+    Java omits the frames a cause or suppressed exception shares with the trace it is printed
+    under; that trace comes earlier in the text, so its own inherited frames are already known.
+    """
+    for idx, exc in enumerate(excs):
+        enclosing = exc.suppressed_by
+        if enclosing is None:
+            enclosing = next((k for k in range(idx) if excs[k].caused_by == idx), None)
+        if not exc.frames_omitted or enclosing is None or enclosing >= idx:
+            continue
+        whole = excs[enclosing].frames + excs[enclosing].inherited_frames
+        if exc.frames_omitted <= len(whole):
+            exc.inherited_frames = [f.model_copy() for f in whole[len(whole) - exc.frames_omitted :]]
 
 
 def _consume(ctx: Ctx, j: int, excs: list[ParsedException], indents: list[int]) -> int:

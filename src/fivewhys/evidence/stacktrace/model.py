@@ -28,6 +28,9 @@ class Frame(BaseModel):
     """The source text the trace printed under the frame (Python), if any."""
     repo_path: str | None = None
     """The repository-relative file this frame maps to, filled in by the extract step."""
+    eval_location: str | None = None
+    """JS eval frames: the position inside the evaluated code as printed (``<anonymous>:1:5``);
+    ``file``/``line``/``column`` hold the eval origin, the code that called ``eval``."""
 
 
 class ParsedException(BaseModel):
@@ -46,6 +49,10 @@ class ParsedException(BaseModel):
     """python | jvm | javascript | go | ruby | dotnet | rust | php | native."""
     frames_omitted: int | None = None
     """Count from "... N more" style lines."""
+    inherited_frames: list[Frame] = Field(default_factory=list)
+    """The frames a JVM "... N more" line stands for: the last N frames of the enclosing trace
+    (the one this exception caused, or suppressed it). Not in ``frames``, which holds only what was
+    printed; ``frames + inherited_frames`` is the whole stack."""
     start_line: int | None = None
     """1-based line in the input text where this exception's block starts."""
     suppressed_by: int | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import Block, Ctx, make_frame, split_location
+from ._base import Block, Ctx, indent_of, make_frame, split_location, strip_trailing_group
 from .model import ExtraStack, Frame, ParsedException
 
 TRIGGER = re.compile(r"Sanitizer|libFuzzer: |runtime error: |^\s*#\d+\s|received signal")
@@ -21,7 +21,18 @@ _SIGNAL = re.compile(r"(?:received|terminated with) signal (SIG\w+|\d+)(?:, (.*?
 _SIGNALS = {"4": "SIGILL", "6": "SIGABRT", "7": "SIGBUS", "8": "SIGFPE", "11": "SIGSEGV"}
 _TYPE_END = re.compile(r" on | in | \(|:")
 _SAN_FRAME = re.compile(r"^\s*#(\d+)\s+(0x[0-9a-fA-F]+)\s+(?:in\s+)?(.*?)\s*$")
-_GDB_FRAME = re.compile(r"^\s*#(\d+)\s+(?:(0x[0-9a-fA-F]+)\s+in\s+)?(\S.*?)\s*(?:\((.*)\))?\s*(?:at\s+(\S+)|from\s+(\S+))?\s*$")
+# gdb: "#N  [0xADDR in] fn (args) [at file:line | from module]"; fn may hold parentheses inside
+# template arguments (``SetPropertyHelper<(js::ExecutionMode)0>``), so the argument list is found as
+# the balanced group that ends the body.
+_GDB_HEAD = re.compile(r"^\s*#\d+\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([^\s(].*?\))\s*(?:at\s+(\S+?)|from\s+(\S+))?\s*$")
+_DISCRIMINATOR = re.compile(r"\s+\(discriminator \d+\)$")
+_UNKNOWN_MODULE = "(<unknown module>)"
+_UNKNOWN_LOCATION = re.compile(r"^\?\?(?::[?\d]+){0,2}$")
+_MODULE_NAME = re.compile(r"^[\w.+-]+$")
+_WRAP_MIN = 80
+# Android ASan prints the crashing thread's creation stack after SUMMARY; it still belongs to the report.
+_THREAD_AFTER = re.compile(r"^\s*Thread T\d+.* created by .* here:\s*$")
+_NOT_CONTINUATION = re.compile(r"^\s*(?:#\d+\s|==\d+==|SUMMARY:|\w+ of size |Thread T\d+|$)")
 _MODULE = re.compile(r"^\((.+?)\+0x[0-9a-fA-F]+\)$")
 _LOCATION = re.compile(r"^(?:(?:[A-Za-z]:)?[\w./\\~+-]*[/\\.][\w./\\~+-]*)(?::\d+(?::\d+)?)?$")
 _END = re.compile(r"^\s*(?:SUMMARY: |==\d+==\s*ABORTING|MS: \d+ |artifact_prefix=)")
@@ -35,27 +46,70 @@ def parse_frame(line: str) -> Frame | None:
     m = _SAN_FRAME.match(line)
     if m is None:
         return _gdb_frame(line)
-    rest = m.group(3)
+    return _san_rest(_DISCRIMINATOR.sub("", m.group(3)))
+
+
+def _san_rest(rest: str) -> Frame:
+    """What follows ``in``: ``fn``, ``fn location``, ``fn (module+0xoff)``, ``fn module``, ``(<unknown module>)``."""
+    if rest == _UNKNOWN_MODULE:
+        return make_frame(module=rest.strip("()"))
     mod = _MODULE.match(rest.rsplit(" ", 1)[-1]) if rest else None
     if mod is not None:
         function = rest.rsplit(" ", 1)[0] if " " in rest else None
         return make_frame(file=mod.group(1), function=function)
-    if " " in rest:
-        function, loc = rest.rsplit(" ", 1)
-        if _LOCATION.match(loc) and not loc.endswith(")"):
-            file, number, col = split_location(loc)
-            return make_frame(file=file, line=number, column=col, function=function)
-    return make_frame(function=rest or None)
+    if " " not in rest:
+        return make_frame(function=rest or None)
+    function, loc = rest.rsplit(" ", 1)
+    if _UNKNOWN_LOCATION.match(loc):  # llvm-symbolizer's "??:?" / "??:0:0": the file is unknown
+        return make_frame(function=function)
+    if _balanced(function) and _LOCATION.match(loc) and not loc.endswith(")"):
+        file, number, col = split_location(loc)
+        return make_frame(file=file, line=number, column=col, function=function)
+    if _balanced(function) and " " not in function and _MODULE_NAME.match(loc):
+        # "malloc _asan_rtl_": a symbol in a module with no source location (module_only: file = module)
+        return make_frame(file=loc, function=function, module=loc)
+    return make_frame(function=rest)
+
+
+def _balanced(text: str) -> bool:
+    """Whether every bracket in ``text`` is closed (a symbol is not cut inside its parameter list)."""
+    return text.count("(") == text.count(")")
 
 
 def _gdb_frame(line: str) -> Frame | None:
-    m = re.match(r"^\s*#(\d+)\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([^\s(][^(]*?)\s*\((.*?)\)\s*(?:at\s+(\S+?)|from\s+(\S+))?\s*$", line)
+    m = _GDB_HEAD.match(line)
     if m is None:
         return None
-    if m.group(4):
-        file, number, col = split_location(m.group(4))
-        return make_frame(file=file, line=number, column=col, function=m.group(2))
-    return make_frame(file=m.group(5), function=m.group(2))
+    body, file, module = m.group(1), m.group(2), m.group(3)
+    split = strip_trailing_group(body)
+    if split is None or not split[0].strip():
+        return None
+    function = split[0].strip()
+    if file:
+        path, number, col = split_location(file)
+        return make_frame(file=path, line=number, column=col, function=function)
+    return make_frame(file=module, function=function)
+
+
+def _joined(ctx: Ctx, j: int) -> tuple[str, int]:
+    """Line ``j``, joined with the next when a long frame line was hard-wrapped: (text, lines used).
+
+    Crash collectors wrap at a fixed width, mid-symbol; the rest lands on the next line with less
+    indentation than the frames and no ``#N``.
+    """
+    line, nxt = ctx.lines[j], ctx.get(j + 1)
+    if len(line) < _WRAP_MIN or not nxt.strip() or not _SAN_FRAME.match(line):
+        return line, 1
+    if indent_of(nxt) >= indent_of(line) or _NOT_CONTINUATION.match(nxt):
+        return line, 1
+    rest = _SAN_FRAME.match(line + nxt)
+    if rest is None or not (_unfinished(line) or _LOCATION.match(nxt.strip())):
+        return line, 1
+    return line + nxt, 2
+
+
+def _unfinished(line: str) -> bool:
+    return line.count("(") > line.count(")") or line.count("<") > line.count(">")
 
 
 def parse(ctx: Ctx, i: int) -> Block | None:
@@ -103,23 +157,24 @@ def _stacks(ctx: Ctx, j: int, exc: ParsedException, extra: list[ExtraStack]) -> 
     gap = 0
     last_frame = j
     while j < len(ctx.lines) and gap <= _GAP:
-        line = ctx.lines[j]
+        line, used = _joined(ctx, j) if "#" in ctx.lines[j] else (ctx.lines[j], 1)
         if _END.match(line):
             last_frame = j + 1
-            break
+            if not _THREAD_AFTER.match(ctx.get(j + 1)):
+                break
         frame = parse_frame(line) if "#" in line else None
         if frame is not None:
             _add_frame(stacks, frame, label, re.match(r"^\s*#0\s", line) is not None)
             label = ""
-            gap, last_frame = 0, j + 1
-        elif _SAN.search(line) and j > last_frame:
+            gap, last_frame = 0, j + used
+        elif (_SAN.search(line) or _header(line) is not None) and j > last_frame:
             break
         else:
             stripped = line.strip()
             if stripped.endswith(":") and len(stripped) < 200:
                 label = stripped.rstrip(":")
             gap += 1
-        j += 1
+        j += used
     extra.extend(ExtraStack(label=lb or "(unlabelled stack)", frames=fr) for lb, fr in stacks[1:])
     return last_frame
 

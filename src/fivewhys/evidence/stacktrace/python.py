@@ -18,7 +18,6 @@ _FRAME = re.compile(r'^(\s*)File "([^"]*)", line (\d+)(?:, in (.+?))?\s*$')
 _EXC = re.compile(r"^\s*([A-Za-z_][\w.]*)(?::(?: (.*))?)?\s*$")
 _CAUSE = "The above exception was the direct cause of the following exception:"
 _CONTEXT = "During handling of the above exception, another exception occurred:"
-_GROUP_BAR = re.compile(r"^(\s*)(?:\+-\+-*|[|+]) ?")
 _SEPARATOR = re.compile(r"^\s*\+?-*\+?-+ (?:\d+|\.\.\.) -+\s*$|^\s*\+-+\s*$")
 _MAX_GAP = 3
 
@@ -110,75 +109,53 @@ def _is_marker(text: str) -> bool:
 
 
 def _parse_group(ctx: Ctx, i: int) -> Block:
-    """An ExceptionGroup tree: strip the box drawing and parse group + members in order."""
+    """An ExceptionGroup tree (3.11+): box-drawn, one nesting level per two columns.
+
+    ``+ Exception Group Traceback`` opens the group at column ``base``; its own lines carry ``|`` at
+    ``base``, its members' at ``base + 2`` (nested groups add two more); ``+-+---- N ----`` and
+    ``+---- N ----`` separate members, ``+------`` closes a group.
+    """
     base = indent_of(ctx.lines[i])
-    body: list[str] = []
+    chunks: list[tuple[int, list[str]]] = []
     j = i
     while j < len(ctx.lines):
         line = ctx.lines[j]
-        if j > i and (not line.strip() or indent_of(line) < base):
+        col = indent_of(line)
+        mark = line[col : col + 1]
+        if not line.strip() or col < base or mark not in ("|", "+") or (col - base) % 2:
             break
-        if j > i and indent_of(line) == base and not _GROUP_BAR.match(line):
-            body.append(line[base:])
-            j += 1
-            break
-        body.append(line)
+        depth = (col - base) // 2
+        if _SEPARATOR.match(line):
+            chunks.append((-1, []))  # a separator always ends the member before it
+        else:
+            if not chunks or chunks[-1][0] != depth:
+                chunks.append((depth, []))
+            chunks[-1][1].append(line[col + 2 :])
         j += 1
-    excs = _group_members(body)
+    excs: list[ParsedException] = []
+    owners: dict[int, int] = {}
+    for depth, lines in chunks:
+        if depth >= 0 and lines:
+            _add_member(lines, depth, excs, owners)
     return Block(excs, i, j)
 
 
-def _group_members(body: list[str]) -> list[ParsedException]:
-    """Exceptions of a group body; every member points at the group it is printed under."""
-    excs: list[ParsedException] = []
-    depth_owner: dict[int, int] = {}
-    chunk: list[str] = []
-    chunk_depth = 0
-    for raw in body + ["+---- end ----"]:
-        depth = _bar_depth(raw)
-        if _SEPARATOR.match(raw) or _HEADER.search(raw) and chunk and any(_FRAME.match(c) or _EXC.match(c) for c in chunk):
-            _flush(chunk, chunk_depth, excs, depth_owner)
-            chunk = []
-        if _SEPARATOR.match(raw):
-            continue
-        if not chunk:
-            chunk_depth = depth
-        chunk.append(_GROUP_BAR.sub(r"\1", raw, count=depth + 1) if depth >= 0 else raw)
-    return excs
-
-
-def _bar_depth(line: str) -> int:
-    """How many ``|`` boxes a line sits in (-1 for plain lines)."""
-    count = 0
-    rest = line.lstrip()
-    while rest[:1] in ("|", "+"):
-        count += 1
-        rest = rest[1:].lstrip("-+ ").lstrip()
-        if not rest.startswith("|"):
-            break
-    return count - 1 if count else -1
-
-
-def _flush(chunk: list[str], depth: int, excs: list[ParsedException], owners: dict[int, int]) -> None:
-    """Parse one member's lines and attach it to the group one level up."""
-    lines = [c.lstrip(" |") if c.lstrip().startswith("|") else c for c in chunk]
-    lines = [ln for ln in lines if ln.strip()]
-    if not lines:
-        return
-    start = 0 if _HEADER.search(lines[0]) else -1
-    if start < 0:
-        lines.insert(0, "Traceback (most recent call last):")
-        start = 0
-    exc, _ = _parse_one(lines, start)
+def _add_member(lines: list[str], depth: int, excs: list[ParsedException], owners: dict[int, int]) -> None:
+    """Parse one box's lines (a traceback, or just ``Type: message``) and attach it to its group."""
+    lines = ["Traceback (most recent call last):", *lines] if not _HEADER.search(lines[0]) else lines
+    exc, end = _parse_one(lines, 0)
     if exc.type is None and not exc.frames:
         return
-    idx = len(excs)
-    excs.append(exc)
+    chain = [exc]
+    _continue_chain(lines, chain, end)
+    first = len(excs)
+    for member in chain:
+        if member.caused_by is not None:
+            member.caused_by += first
+        excs.append(member)
     parent = owners.get(depth - 1)
-    if parent is not None and exc.type is not None:
-        exc.member_of = parent
-        exc.relation = "group_member"
-    if exc.type and "Group" in exc.type:
-        owners[depth] = idx
-    elif depth not in owners:
-        owners[depth] = idx
+    headline = excs[-1]
+    if parent is not None:
+        headline.member_of = parent
+        headline.relation = headline.relation or "group_member"
+    owners[depth] = len(excs) - 1
