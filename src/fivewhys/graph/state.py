@@ -80,7 +80,9 @@ class Facts(BaseModel):
     deploy_text: str | None = None
     deploy_at: datetime | None = None
     error_lines: list[str] = Field(default_factory=list)
-    """WARN+ log messages in the window (capped), for log-only pattern matching."""
+    """WARN+ log messages in the window with their error fields (capped), for log-only pattern matching."""
+    error_line_ids: list[str] = Field(default_factory=list)
+    """Evidence ids of the records behind error_lines (same order)."""
     suspects: list[SuspectCommit] = Field(default_factory=list)
     crash_location: Location | None = None
     crash_evidence_id: str | None = None

@@ -83,8 +83,10 @@ class OfflineReasoner:
                 found.append((0.55 if specific else 0.45, p, groups, None))
             elif facts.first_error_message and (g := p.match_log(facts.first_error_message)) is not None:
                 found.append((0.45, p, g, "yes"))
-            elif facts.exception_type is None and (g := _match_lines(p, facts.error_lines)) is not None:
-                found.append((0.45, p, g, None))
+            elif facts.exception_type is None and (hit := _match_lines(p, facts.error_lines)) is not None:
+                line, g = hit
+                cited = facts.error_line_ids[line] if line < len(facts.error_line_ids) else None
+                found.append((0.45, p, {**g, "_log_evidence": cited or ""}, None))
         found.sort(key=lambda f: (-f[0], -f[1].priority, f[1].id))
         hyps: list[HypothesisState] = []
         for prior, p, groups, cascade in found[:MAX_HYPOTHESES]:
@@ -113,7 +115,8 @@ class OfflineReasoner:
              pattern: Pattern | None, state: AnalysisState, checks: list[str] | None = None) -> HypothesisState:
         from .patterns import fill
 
-        evidence = [e for e in [state.facts.failure_evidence_id, state.facts.crash_evidence_id] if e]
+        evidence = [e for e in [state.facts.failure_evidence_id, state.facts.crash_evidence_id,
+                                values.pop("_log_evidence", None)] if e]
         if values.get("cascade") and state.facts.first_error_id:
             evidence.append(state.facts.first_error_id)
         pending = checks if checks is not None else [c.name for c in pattern.checks] if pattern else []
@@ -122,13 +125,12 @@ class OfflineReasoner:
                                pending=list(dict.fromkeys(pending)), location=state.facts.crash_location)
 
 
-def _match_lines(p: Pattern, lines: list[str]) -> dict[str, str] | None:
-    for line in lines:
-        groups = p.match_log(line)
-        if groups is None:
-            groups = p.match_exception(None, line) if not p.match.exception_types else None
+def _match_lines(p: Pattern, lines: list[str]) -> tuple[int, dict[str, str]] | None:
+    """The first WARN+ line the pattern explains: (its index, the regex groups)."""
+    for i, line in enumerate(lines):
+        groups = p.match_text(line)
         if groups is not None:
-            return groups
+            return i, groups
     return None
 
 

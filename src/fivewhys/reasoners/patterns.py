@@ -128,6 +128,14 @@ class Pattern(_Strict):
         """Placeholders when one of the log regexes finds the message, else None."""
         return _search_all(self._log_res, message)
 
+    def match_text(self, text: str) -> dict[str, str] | None:
+        """A log line with no exception type: the log regexes, then the message regexes (those that
+        need some text: a regex that matches nothing at all would claim every line)."""
+        found = self.match_log(text)
+        if found is None:
+            found = _search_all([rx for rx in self._message_res if not rx.search("")], text)
+        return found
+
 
 def _type_matches(exc_type: str, wanted: list[str]) -> bool:
     short = re.split(r"[.:$\\]+", exc_type.strip())[-1]

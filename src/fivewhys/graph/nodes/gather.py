@@ -18,6 +18,8 @@ from .extract import innermost_first
 
 CASCADE_LOOKBACK = timedelta(minutes=30)
 DEPLOY_LOOKBACK = timedelta(hours=24)
+MAX_ERROR_TEMPLATES = 20
+CITED_ERROR_TEMPLATES = 3
 
 
 def gather(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any]:
@@ -59,12 +61,25 @@ def _gather_logs(state: AnalysisState, facts: Facts, book: EvidenceBook, warning
     stats = logs.stats(paths, since=window_start, until=inc.until)
     warnings.extend(stats.warnings)
     facts.onset = facts.first_seen or inc.since or (stats.first_error.timestamp if stats.first_error else None)
-    facts.error_lines = [t.first.message for t in stats.top_error_templates][:20]
+    top = stats.top_error_templates[:MAX_ERROR_TEMPLATES]
+    facts.error_lines = [error_text(t.first) for t in top]
+    facts.error_line_ids = [book.add("log", t.first.source, t.first.raw, note=f"first of {t.count} records like this")
+                            for t in top[:CITED_ERROR_TEMPLATES]]
     if not needle and stats.first_error is not None:
         facts.first_seen = stats.first_error.timestamp
         facts.occurrences = sum(t.count for t in stats.top_error_templates)
     _note_cascade(stats.first_error, facts, book)
     _note_deploy(stats.deploy_markers, facts, book)
+
+
+_ERROR_FIELD = re.compile(r"(^|\.)(error|err|exception|reason|cause|detail|failure)(\.(message|msg|type|kind|code))?$")
+
+
+def error_text(record: LogRecord) -> str:
+    """The message plus the record's error fields: JSON logs often say "request failed" in the message
+    and put "context deadline exceeded" in error or error.message."""
+    extra = [v for k, v in record.fields.items() if _ERROR_FIELD.search(k) and v and v not in record.message]
+    return " ".join([record.message, *extra])[:2000]
 
 
 def _needle(facts: Facts) -> str | None:
