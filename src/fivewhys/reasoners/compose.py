@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from ..graph.state import AnalysisState, HypothesisState, RunContext
 from ..report.model import (
     Classification,
+    ErrorType,
+    Observability,
     EngineInfo,
     Hypothesis,
     ImmediateFix,
@@ -49,10 +51,11 @@ def compose_report(state: AnalysisState, ctx: RunContext, reasoner: OfflineReaso
         root_cause=_root_cause(state, best, lead, pattern, values),
         evidence=list(state.evidence),
         immediate_fix=_fix(pattern, values, best is not None),
-        testing_strategy=_fill_all(pattern.testing if pattern and best else [], values),
-        preventive_measures=_fill_all(pattern.prevention if pattern and best else [], values),
+        testing_strategy=_fill_all(pattern.testing, values) if pattern and best else _UNCONFIRMED_TESTS,
+        preventive_measures=_fill_all(pattern.prevention, values) if pattern and best else _UNCONFIRMED_PREVENTION,
         monitoring=[MonitoringItem(signal=fill(m.signal, values), query=fill(m.query, values),
-                                   alert=fill(m.alert, values)) for m in (pattern.monitoring if pattern else [])],
+                                   alert=fill(m.alert, values)) for m in (pattern.monitoring if pattern else [])]
+        or _symptom_monitoring(state),
         runbook=_fill_all(pattern.runbook, values) if pattern and best else _next_steps(state, hyps),
         suspects=_suspects(state, lead),
         hypotheses=[Hypothesis(id=h.id, statement=h.statement, status=h.status,  # type: ignore[arg-type]
@@ -60,6 +63,27 @@ def compose_report(state: AnalysisState, ctx: RunContext, reasoner: OfflineReaso
         engine=EngineInfo(name="offline", iterations=state.iteration),
         warnings=list(state.warnings),
     )
+
+
+_UNCONFIRMED_TESTS = [
+    "Before changing code, reproduce the symptom in a test or a staging run with the same input, data and "
+    "configuration as in the evidence; keep it as the regression test once the cause is known.",
+]
+_UNCONFIRMED_PREVENTION = [
+    "Make the next occurrence diagnosable: log failures with their exception type, a correlation id and the "
+    "deployed version at every service boundary, and keep request latency per dependency.",
+]
+
+
+def _symptom_monitoring(state: AnalysisState) -> list[MonitoringItem]:
+    """Without a known cause, watch the symptom itself (what the user reported or the error seen)."""
+    f = state.facts
+    symptom = f.exception_type or (f.first_error_message or "").split(":")[0] or state.incident.description[:80]
+    if not symptom:
+        return []
+    return [MonitoringItem(signal=f"Occurrences of: {symptom[:80]}",
+                           query=f"logs matching \"{symptom[:60]}\" per minute, by service and version",
+                           alert="Any new occurrence after a deploy, or a rate above the last week's baseline")]
 
 
 def fingerprint(state: AnalysisState) -> str:
@@ -80,11 +104,29 @@ def _title(state: AnalysisState, pattern: Pattern | None, inconclusive: bool) ->
     return f"{'Inconclusive: ' if inconclusive else ''}{head}{where}"
 
 
+_TYPE_WORDS: list[tuple[str, ErrorType]] = [
+    (r"\b(slow|latenc|p9\d|timeout|timed out|hang|sluggish|throughput)", "performance"),
+    (r"\b(config|env(ironment)? var|setting|feature flag|secret missing)", "configuration"),
+    (r"\b(401|403|unauthori[sz]ed|forbidden|permission|credential|leak)", "security"),
+    (r"\b(wrong|incorrect|mismatch|miscalculat|off by)", "logic"),
+]
+_OBSERVABILITY_WORDS: list[tuple[str, Observability]] = [
+    (r"\b(peak|under load|traffic|concurren|busy)", "load-dependent"),
+    (r"\b(intermittent|sometimes|some requests|flaky|sporadic|occasional|for about|blip|around \d)",
+     "intermittent"),
+    (r"\b(only in|only on|staging|production only|one region|one host)", "environmental"),
+]
+
+
 def _classification(state: AnalysisState, pattern: Pattern | None) -> Classification:
-    observability = pattern.observability if pattern else "deterministic"
-    return Classification(severity=pattern.severity if pattern else "medium",
-                          type=pattern.type if pattern else "runtime",
-                          observability=observability, fingerprint=fingerprint(state))
+    if pattern is not None:
+        return Classification(severity=pattern.severity, type=pattern.type, observability=pattern.observability,
+                              fingerprint=fingerprint(state))
+    # No pattern explained it: read the user's own words, the only evidence of what kind of failure it is.
+    words = state.incident.description.lower()
+    kind = next((k for rx, k in _TYPE_WORDS if re.search(rx, words)), "runtime")
+    seen = next((o for rx, o in _OBSERVABILITY_WORDS if re.search(rx, words)), "deterministic")
+    return Classification(severity="medium", type=kind, observability=seen, fingerprint=fingerprint(state))
 
 
 def _summary(state: AnalysisState) -> Summary:
