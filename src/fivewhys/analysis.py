@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .intake import Incident, parse_incident
 from .report.citations import CitationContext
 from .report.model import Report
+
+if TYPE_CHECKING:
+    from .graph.state import RunContext
 
 
 def analyze(incident: Incident, settings: Settings, progress: Callable[[str], None] | None = None) -> Report:
@@ -42,7 +46,7 @@ def analyze(incident: Incident, settings: Settings, progress: Callable[[str], No
             fallback = f"claude engine stopped: {exc}; the offline engine wrote this report"
             spent = claude.usage if claude is not None else None
             say("falling back to the offline engine")
-    report = _run(incident, settings, _offline(settings), say)
+    report = _run(incident, settings, offline_reasoner(settings), say)
     if fallback:
         engine = report.engine.model_copy(update={"fallback_reason": fallback})
         if spent is not None:
@@ -54,10 +58,23 @@ def analyze(incident: Incident, settings: Settings, progress: Callable[[str], No
 
 
 def _run(incident: Incident, settings: Settings, reasoner: object, progress: Callable[[str], None]) -> Report:
+    from .graph.build import build_graph
+    from .graph.state import AnalysisState
+
+    graph = build_graph(settings.max_iterations)
+    final = graph.invoke(AnalysisState(incident=incident, warnings=list(incident.warnings)),
+                         context=run_context(incident, settings, reasoner, progress),
+                         config={"recursion_limit": 2 * settings.max_iterations + 12})
+    report: Report = final["report"]
+    return report
+
+
+def run_context(incident: Incident, settings: Settings, reasoner: object,
+                progress: Callable[[str], None]) -> RunContext:
+    """What every node of a run shares: the reasoner, git, the repo index, where citations may point."""
     from .evidence.git import Git
     from .evidence.source import RepoIndex
-    from .graph.build import build_graph
-    from .graph.state import AnalysisState, RunContext
+    from .graph.state import RunContext
 
     git = Git(incident.repo) if incident.repo else None
     ctx = RunContext(settings=settings, reasoner=reasoner, git=git, progress=progress,  # type: ignore[arg-type]
@@ -66,11 +83,7 @@ def _run(incident: Incident, settings: Settings, reasoner: object, progress: Cal
         ctx.extra["repo_index"] = RepoIndex(incident.repo, git.tracked_files())
     ctx.extra["citation_context"] = CitationContext(
         repo=incident.repo, cwd=incident.cwd or Path.cwd(), logs=incident.log_paths, input_text=incident.text, git=git)
-    graph = build_graph(settings.max_iterations)
-    final = graph.invoke(AnalysisState(incident=incident, warnings=list(incident.warnings)), context=ctx,
-                         config={"recursion_limit": 2 * settings.max_iterations + 12})
-    report: Report = final["report"]
-    return report
+    return ctx
 
 
 def analyze_text(text: str, settings: Settings, *, cwd: Path | None = None, logs: list[Path] | None = None,
@@ -80,7 +93,8 @@ def analyze_text(text: str, settings: Settings, *, cwd: Path | None = None, logs
     return analyze(incident, settings, progress)
 
 
-def _offline(settings: Settings) -> object:
+def offline_reasoner(settings: Settings) -> object:
+    """The offline engine with the built-in and the user's pattern files."""
     from .reasoners.offline import OfflineReasoner
     from .reasoners.patterns import load_patterns
 

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import select
 import sys
 from collections.abc import Iterator
-from datetime import datetime, time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -20,13 +18,12 @@ import typer
 
 from . import __version__
 from .errors import FivewhysError, InputError
+from .shell_io import check_arg, read_stdin, read_text_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="fivewhys: find out why something broke. Give it an error, a trace, logs or a sentence.",
                   context_settings={"help_option_names": ["-h", "--help"]})
 
-MAX_STDIN_BYTES = 64 * 1024 * 1024
-STDIN_WAIT_S = 1.0
 _state: dict[str, Any] = {"debug": False, "status": None}
 
 
@@ -99,17 +96,17 @@ def analyze(
     with _errors():
         from .analysis import analyze as run
         from .config import Settings
-        from .intake import parse_incident
+        from .intake import apply_window, parse_incident
 
         words = list(text or [])
         body = " ".join(w for w in words if w != "-")
-        piped = _read_stdin(force="-" in words, have_words=bool(body.strip()))
-        full = "\n".join(part for part in (_check_arg(body), piped) if part)
+        piped = read_stdin(force="-" in words, have_words=bool(body.strip()))
+        full = "\n".join(part for part in (check_arg(body), piped) if part)
         flags: dict[str, Any] = {"repo": repo, "model": model, "max_iterations": max_iterations,
                                  "engine": "offline" if offline else None, "redact": False if no_redact else None}
         settings = Settings.build(flags)
         incident = parse_incident(full, cwd=Path.cwd(), logs=log, repo=repo)
-        _apply_window(incident, since, until)
+        apply_window(incident, since, until)
         chosen = fmt or (Format.terminal if sys.stdout.isatty() and output is None else Format.markdown)
         report = run(incident, settings, progress=None if quiet else _progress_printer())
         _emit(report, chosen, output, incident.repo)
@@ -137,7 +134,7 @@ def frames(
 
         from .evidence import stacktrace
 
-        raw = _read_stdin(force=True, have_words=False) if file == "-" else _read_text_file(Path(file))
+        raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
         trace = stacktrace.extract(raw)
         if fmt == Format.json:
             typer.echo(json.dumps(stacktrace.to_corpus_json(trace), ensure_ascii=False))
@@ -165,7 +162,7 @@ def redact(
             with source:
                 redaction.redact_jsonl(source, sys.stdout)
             return
-        raw = _read_stdin(force=True, have_words=False) if file == "-" else _read_text_file(Path(file))
+        raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
         sys.stdout.write(redaction.redact(raw))
 
 
@@ -221,81 +218,6 @@ def install_command(
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
         typer.echo(f"installed: {target} (use it as /fivewhys <error or incident>)")
-
-
-def _apply_window(incident: Any, since: str | None, until: str | None) -> None:
-    for name, value in (("since", since), ("until", until)):
-        if value is None:
-            continue
-        when = _parse_when(value, f"--{name}")
-        if isinstance(when, datetime):
-            setattr(incident, name, when)
-        else:
-            setattr(incident, f"{name}_time", when)
-
-
-def _parse_when(value: str, flag: str) -> datetime | time:
-    try:
-        if ":" in value and len(value) <= 8:
-            return time.fromisoformat(value if len(value) != 4 else "0" + value)
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{flag} {value!r}: expected an ISO date-time or HH:MM") from None
-
-
-def _check_arg(text: str) -> str:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError("the text argument is not valid UTF-8") from None
-    if "\0" in text:
-        raise InputError("the text argument contains NUL bytes (binary data?)")
-    return text
-
-
-def _read_stdin(force: bool, have_words: bool) -> str:
-    """Stdin when piped (or '-'): all of it up to a size limit, decoded strictly as UTF-8."""
-    stream = sys.stdin
-    if stream is None or (stream.isatty() and not force):
-        return ""
-    if have_words and not force and not _stdin_ready(stream):
-        return ""
-    data = stream.buffer.read(MAX_STDIN_BYTES + 1) if hasattr(stream, "buffer") else stream.read().encode()
-    if len(data) > MAX_STDIN_BYTES:
-        raise InputError(f"stdin is larger than {MAX_STDIN_BYTES // 2**20} MiB; save it to a file and pass --log FILE")
-    return _decode(data, "stdin")
-
-
-def _stdin_ready(stream: Any) -> bool:
-    """Piped words plus an idle inherited pipe must not hang: wait briefly for data on a pipe."""
-    try:
-        fd = stream.fileno()
-        if not os.isatty(fd) and os.path.isfile(f"/proc/self/fd/{fd}"):
-            return True
-        ready, _, _ = select.select([fd], [], [], STDIN_WAIT_S)
-        return bool(ready)
-    except (OSError, ValueError):
-        return False
-
-
-def _read_text_file(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    return _decode(data, str(path))
-
-
-def _decode(data: bytes, what: str) -> str:
-    if b"\0" in data[:8192]:
-        raise InputError(f"{what} is binary data, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                         f"convert it first, e.g. iconv -f latin1 -t utf-8") from None
 
 
 def _progress_printer() -> Any:

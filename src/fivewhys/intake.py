@@ -237,3 +237,25 @@ def _iso(text: str) -> datetime:
 def _duration(n: int, unit: str) -> timedelta:
     u = unit.lower()[0]
     return {"s": timedelta(seconds=n), "m": timedelta(minutes=n), "h": timedelta(hours=n)}.get(u, timedelta(days=n))
+
+
+def apply_window(incident: Incident, since: str | None, until: str | None) -> None:
+    """Apply --since/--until flags (ISO date-time, or HH:MM dated later from the logs) to an incident."""
+    for name, value in (("since", since), ("until", until)):
+        if value is None:
+            continue
+        when = parse_when(value, f"--{name}")
+        if isinstance(when, datetime):
+            setattr(incident, name, when)
+        else:
+            setattr(incident, f"{name}_time", when)
+
+
+def parse_when(value: str, flag: str) -> datetime | time:
+    """An ISO date-time or a time of day (HH:MM[:SS]); InputError naming the flag otherwise."""
+    try:
+        if ":" in value and len(value) <= 8:
+            return time.fromisoformat(value if len(value) != 4 else "0" + value)
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"{flag} {value!r}: expected an ISO date-time or HH:MM") from None

@@ -35,7 +35,8 @@ def chat_command(
     Without a terminal, stdin is a script: one command per line, answers on stdout.
     Example: fivewhys chat "checkout returns 500 since 11:27, see logs/checkout.jsonl"
     """
-    from ..cli import _check_arg, _errors
+    from ..cli import _errors
+    from ..shell_io import check_arg
 
     with _errors():
         from .repl import Terminal, first_analysis, is_interactive, resumed, run
@@ -56,7 +57,7 @@ def chat_command(
                 session = Session.resume(store, row.id)
                 start = resumed(session)
             else:
-                inputs = ChatInputs(text=_check_arg(" ".join(text or [])), cwd=str(Path.cwd()),
+                inputs = ChatInputs(text=check_arg(" ".join(text or [])), cwd=str(Path.cwd()),
                                     logs=[str(p) for p in log or []], repo=str(repo) if repo else None,
                                     since=since, until=until, offline=offline, model=model)
                 session = _new(store, inputs)

@@ -391,10 +391,10 @@ def _options(args: list[str], names: set[str]) -> tuple[dict[str, str], list[str
 
 def _when(s: Session, value: str, flag: str) -> datetime:
     """ISO time, or HH:MM dated from the incident's own logs (as --since does for analyze)."""
-    from ..cli import _parse_when
+    from ..intake import parse_when
     from ..evidence import logs as logmod
 
-    when = _parse_when(value, flag)
+    when = parse_when(value, flag)
     if isinstance(when, datetime):
         return when
     resolved = logmod.resolve_time_of_day(when, s.require_state().incident.log_paths)

@@ -279,32 +279,22 @@ class Session:
 
 def build_incident(inputs: ChatInputs, text: str) -> Incident:
     """The Incident for a text, with the session's flags; raises InputError for unusable input."""
-    from ..cli import _apply_window
+    from ..intake import apply_window
     from ..intake import parse_incident
 
     incident = parse_incident(text, cwd=Path(inputs.cwd), logs=[Path(p) for p in inputs.logs],
                               repo=Path(inputs.repo) if inputs.repo else None)
-    _apply_window(incident, inputs.since, inputs.until)
+    apply_window(incident, inputs.since, inputs.until)
     return incident
 
 
 def _context(incident: Incident, settings: Settings, reasoner: Any, progress: Progress) -> RunContext:
-    """The run context analysis._run builds, for a run the chat drives itself."""
-    from ..evidence.git import Git
-    from ..evidence.source import RepoIndex
-    from ..graph.state import RunContext
-    from ..report.citations import CitationContext
+    from ..analysis import run_context
 
-    git = Git(incident.repo) if incident.repo else None
-    ctx = RunContext(settings=settings, reasoner=reasoner, git=git, progress=progress, started=time.monotonic())
-    if git is not None and incident.repo is not None:
-        ctx.extra["repo_index"] = RepoIndex(incident.repo, git.tracked_files())
-    ctx.extra["citation_context"] = CitationContext(repo=incident.repo, cwd=incident.cwd or Path.cwd(),
-                                                    logs=incident.log_paths, input_text=incident.text, git=git)
-    return ctx
+    return run_context(incident, settings, reasoner, progress)
 
 
 def _offline(settings: Settings) -> Any:
-    from ..analysis import _offline as offline_reasoner
+    from ..analysis import offline_reasoner
 
     return offline_reasoner(settings)
