@@ -345,7 +345,7 @@ class _Scan:
             builder.continue_with(index, text)
         record = builder.close()
         assert record is not None
-        return record
+        return record.to_record()
 
     def _previous_time(self, start: int) -> datetime | None:
         """Timestamp of the nearest earlier record that has one (as the streaming path does)."""

@@ -5,10 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from fivewhys.errors import InputError
 from fivewhys.evidence.logs import timestamps as ts
+
+if TYPE_CHECKING:
+    from fivewhys.evidence.logs.light import Light
 from fivewhys.evidence.logs.model import LogQuery, LogRecord
+
+R = TypeVar("R", bound="LogRecord | Light")
 
 
 def text_matcher(query: LogQuery) -> Callable[[str], bool] | None:
@@ -58,7 +64,7 @@ def in_window(stamp: datetime | None, since: datetime | None, until: datetime | 
     return until is None or key <= ts.comparable(until)
 
 
-def with_effective_time(records: Iterable[LogRecord]) -> Iterator[tuple[datetime | None, LogRecord]]:
+def with_effective_time(records: Iterable[R]) -> Iterator[tuple[datetime | None, R]]:
     """Pair each record with its timestamp, or the previous record's when it has none."""
     last: datetime | None = None
     for record in records:

@@ -103,6 +103,31 @@ class Spike(BaseModel):
     baseline_std: float
 
 
+class TemplateRate(BaseModel):
+    """How often one WARN-or-worse template occurs, per minute, inside the window."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    template: str
+    per_minute: list[MinuteCount] = Field(default_factory=list)
+    """Records of the template per minute (minutes with none are omitted)."""
+
+
+class TemplateSpike(BaseModel):
+    """A minute in which one template occurs far more often than in the minutes before."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    template: str
+    minute: datetime
+    count: int
+    baseline_mean: float
+    """Mean records of this template per minute over its baseline (the quiet minutes before)."""
+    baseline_std: float
+    first: LogRecord
+    """The template's first record (its example, citable as `path:line`)."""
+
+
 class LogStats(BaseModel):
     """What a set of log files says, summarised: levels, rates, templates, spikes, deploys."""
 
@@ -128,8 +153,12 @@ class LogStats(BaseModel):
     """The time new templates are measured from: the `onset` argument, else `since`, else the
     first spike."""
     new_templates: list[TemplateStat] = Field(default_factory=list)
-    """Templates whose first record (over the whole files) is at or after the onset."""
+    """WARN-or-worse templates whose first record (over the whole files) is at or after the onset."""
     spikes: list[Spike] = Field(default_factory=list)
     deploy_markers: list[LogRecord] = Field(default_factory=list)
     """Records that announce a deploy, release, restart or version change."""
     warnings: list[str] = Field(default_factory=list)
+    template_rates: list[TemplateRate] = Field(default_factory=list)
+    """Per-minute rates of the top error templates, the new templates and the spiking ones."""
+    template_spikes: list[TemplateSpike] = Field(default_factory=list)
+    """Minutes in which one WARN-or-worse template spiked (its own baseline), in time order."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import gzip
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 from fivewhys.errors import InputError
 from fivewhys.evidence.logs.layouts import LAYOUTS, LineParser, Parsed
+from fivewhys.evidence.logs.light import LEAN, LeanLine, Light
 from fivewhys.evidence.logs.model import LogRecord
 
 SAMPLE_LINES = 200
@@ -134,8 +135,26 @@ class LogReader:
 
     def records(self) -> Iterator[LogRecord]:
         """Stream the file's records in file order."""
-        builder = RecordBuilder(self.path)
+        for light in self.light_records():
+            yield light.to_record()
+
+    def light_records(self, lean: bool = False) -> Iterator[Light]:
+        """The same records as `records()`, as lazily parsed `Light` records.
+
+        Args:
+            lean: read the timestamp and level of common lines straight from their bytes (see
+                light.py); message and fields are parsed only when read. Same records either way.
+        """
+        builder = RecordBuilder(self.path, self.parse_line)
+        quick = LEAN.get(self.layouts[0]) if lean and len(self.layouts) == 1 else None
         for number, raw in enumerate(self.lines(), 1):
+            known = quick(raw) if quick is not None else None
+            if known is not None:
+                done = builder.close()
+                if done is not None:
+                    yield done
+                builder.start_lean(number, decode(raw), known)
+                continue
             text = decode(raw)
             parsed = self.parse_line(text) if text.strip() else None
             if parsed is None and builder.open and self._continues(text):
@@ -155,21 +174,27 @@ class LogReader:
             yield done
 
 
-
-
 class RecordBuilder:
     """Accumulates a record's first line and its continuation lines."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parse: Callable[[str], Parsed | None] | None = None) -> None:
         self.path = path
         self.open = False
+        self._parse = parse or (lambda text: None)
         self._start = 0
         self._parsed: Parsed | None = None
+        self._lean: LeanLine | None = None
         self._lines: list[str] = []
         self._blank = 0
 
     def start(self, number: int, text: str, parsed: Parsed) -> None:
-        self.open, self._start, self._parsed, self._lines, self._blank = True, number, parsed, [text], 0
+        self.open, self._start, self._parsed, self._lean, self._lines, self._blank = (
+            True, number, parsed, None, [text], 0)
+
+    def start_lean(self, number: int, text: str, known: LeanLine) -> None:
+        """Start a record whose timestamp and level a lean classifier read (parsed on demand)."""
+        self.open, self._start, self._parsed, self._lean, self._lines, self._blank = (
+            True, number, None, known, [text], 0)
 
     def continue_with(self, number: int, text: str) -> bool:
         """Append a continuation line; False when the record is full (start a new one)."""
@@ -183,17 +208,18 @@ class RecordBuilder:
         self._lines.append(text)
         return True
 
-    def close(self) -> LogRecord | None:
-        if not self.open or self._parsed is None:
+    def close(self) -> Light | None:
+        if not self.open:
             return None
         self.open = False
-        parsed, lines = self._parsed, self._lines
-        message = parsed.message if len(lines) == 1 else "\n".join([parsed.message, *lines[1:]])
-        return LogRecord(
-            path=self.path, line=self._start, end_line=self._start + len(lines) - 1,
-            timestamp=parsed.timestamp, level=parsed.level, message=message,
-            fields=parsed.fields, raw="\n".join(lines),
-        )
+        parsed, known = self._parsed, self._lean
+        if known is not None:
+            light = Light(self.path, self._start, known[0], known[1], self._lines, None, self._parse)
+            light.sig, light.hint = known[2], known[3]
+            return light
+        if parsed is None:
+            return None
+        return Light(self.path, self._start, parsed.timestamp, parsed.level, self._lines, parsed, self._parse)
 
 
 def detect_layouts(sample: Iterator[str] | list[str]) -> list[str]:

@@ -3,6 +3,10 @@
 Everything streams: memory grows with the number of distinct templates and of minutes, never
 with the number of records. Minute buckets are keyed in UTC (naive stamps read as UTC) so files
 with and without zones share one clock.
+
+The hot loop reads lazily parsed `Light` records (most lines only give their timestamp and level,
+see light.py); only WARN-or-worse records are mined into templates (they are what top, new and
+spiking templates report), and a pydantic `LogRecord` is built only for the records returned.
 """
 
 from __future__ import annotations
@@ -10,23 +14,39 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from fivewhys.evidence.logs import filters as flt
 from fivewhys.evidence.logs import timestamps as ts
-from fivewhys.evidence.logs.model import LogRecord, LogStats, MinuteCount, Spike, TemplateStat
+from fivewhys.evidence.logs.light import Light
+from fivewhys.evidence.logs.model import (
+    LogRecord,
+    LogStats,
+    MinuteCount,
+    Spike,
+    TemplateRate,
+    TemplateSpike,
+    TemplateStat,
+)
 from fivewhys.evidence.logs.readers import open_log
 from fivewhys.evidence.logs.templates import TemplateMiner
 
 TOP_TEMPLATES = 20
 MAX_MARKERS = 50
 MAX_NEW_TEMPLATES = 50
+MAX_TEMPLATE_SPIKES = 50
+MAX_RATED_TEMPLATES = 2000
+"""Templates whose per-minute counts are kept (memory bound on logs with endless templates)."""
 SPIKE_SIGMAS = 3.0
 SPIKE_MIN_EXCESS = 3
 """A spike must also exceed the baseline mean by this many errors (a quiet baseline has σ = 0)."""
 BASELINE_MINUTES = 30
+MAX_SERIES_MINUTES = 60 * 24 * 62
+"""Spikes are looked for in the first two months of minutes at most."""
 _MINUTE = timedelta(minutes=1)
+_WARN = ts.LEVEL_RANK["WARN"]
+_ERROR = ts.LEVEL_RANK["ERROR"]
 
 _DEPLOY = re.compile(
     r"\b(?:deploy(?:ed|ing|ment)?|re-?deploy(?:ed)?|released?|releasing|rolling (?:out|update|restart)"
@@ -41,13 +61,19 @@ def is_deploy_marker(record: LogRecord) -> bool:
     return _DEPLOY.search(record.message.split("\n", 1)[0]) is not None
 
 
+def _key(moment: datetime) -> datetime:
+    """`ts.comparable`, inlined for the hot loop."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 @dataclass
 class _TemplateTrack:
     count: int = 0
     errors: int = 0
-    first: LogRecord | None = None
-    first_error: LogRecord | None = None
+    first: Light | None = None
+    first_error: Light | None = None
     last_seen: datetime | None = None
+    minutes: dict[datetime, int] | None = None
 
 
 @dataclass
@@ -59,56 +85,95 @@ class _Accumulator:
     tracks: dict[int, _TemplateTrack] = field(default_factory=dict)
     error_minutes: dict[datetime, int] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    sig_versions: dict[tuple[bytes, ...], tuple[str, str | None]] = field(default_factory=dict)
+    """What a lean sig means: (service, version), learned the first time the sig is parsed."""
+    records: int = 0
+    levels: dict[str, int] = field(default_factory=dict)
+    first: tuple[datetime, datetime] | None = None
+    last: tuple[datetime, datetime] | None = None
+    first_warning: Light | None = None
+    last_warning: Light | None = None
+    first_error: Light | None = None
+    markers: list[Light] = field(default_factory=list)
 
-    def add(self, effective: datetime | None, record: LogRecord) -> None:
-        inside = flt.in_window(effective, self.since, self.until)
-        is_error = ts.level_rank(record.level) >= ts.LEVEL_RANK["ERROR"]
-        self._track_template(record, effective, is_error and inside)
-        if is_error and effective is not None:
-            minute = ts.comparable(effective).replace(second=0, microsecond=0)
-            self.error_minutes[minute] = self.error_minutes.get(minute, 0) + 1
+    def __post_init__(self) -> None:
+        self.since_key = _key(self.since) if self.since is not None else None
+        self.until_key = _key(self.until) if self.until is not None else None
+        self.windowed = self.since is not None or self.until is not None
+
+    def inside(self, effective: datetime | None) -> bool:
+        if not self.windowed:
+            return True
+        if effective is None:
+            return False
+        key = _key(effective)
+        return not ((self.since_key is not None and key < self.since_key)
+                    or (self.until_key is not None and key > self.until_key))
+
+    def add(self, effective: datetime | None, record: Light) -> None:
+        inside = self.inside(effective)
+        rank = ts.LEVEL_RANK.get(record.level, -1) if record.level is not None else -1
+        if rank >= _WARN:
+            self._track_template(record, effective, rank >= _ERROR and inside)
+            if rank >= _ERROR and effective is not None:
+                minute = _key(effective).replace(second=0, microsecond=0)
+                self.error_minutes[minute] = self.error_minutes.get(minute, 0) + 1
         if inside:
-            self._count(record, is_error)
+            self._count(record, rank)
 
-    def _track_template(self, record: LogRecord, effective: datetime | None, error: bool) -> None:
-        track = self.tracks.setdefault(self.miner.add(record.message), _TemplateTrack())
+    def _track_template(self, record: Light, effective: datetime | None, error: bool) -> None:
+        template_id = self.miner.add(record.first_message_line)
+        track = self.tracks.get(template_id)
+        if track is None:
+            track = self.tracks[template_id] = _TemplateTrack(first=record)
+            if len(self.tracks) <= MAX_RATED_TEMPLATES:
+                track.minutes = {}
         track.count += 1
         track.last_seen = effective or track.last_seen
-        if track.first is None:
-            track.first = record
+        if track.minutes is not None and effective is not None:
+            minute = _key(effective).replace(second=0, microsecond=0)
+            track.minutes[minute] = track.minutes.get(minute, 0) + 1
         if error:
             track.errors += 1
             track.first_error = track.first_error or record
 
-    def _count(self, record: LogRecord, is_error: bool) -> None:
-        out = self.out
-        out.records += 1
+    def _count(self, record: Light, rank: int) -> None:
+        self.records += 1
         key = record.level or "NONE"
-        out.levels[key] = out.levels.get(key, 0) + 1
-        if record.timestamp is not None:
-            if out.first_timestamp is None or _before(record.timestamp, out.first_timestamp):
-                out.first_timestamp = record.timestamp
-            if out.last_timestamp is None or _before(out.last_timestamp, record.timestamp):
-                out.last_timestamp = record.timestamp
-        if ts.level_rank(record.level) >= ts.LEVEL_RANK["WARN"]:
-            out.first_warning = out.first_warning or record
-            out.last_warning = record
-        if is_error:
-            out.first_error = out.first_error or record
-        if len(out.deploy_markers) < MAX_MARKERS and self._is_marker(record):
-            out.deploy_markers.append(record)
+        self.levels[key] = self.levels.get(key, 0) + 1
+        stamp = record.timestamp
+        if stamp is not None:
+            order = _key(stamp)
+            if self.first is None or order < self.first[0]:
+                self.first = (order, stamp)
+            if self.last is None or self.last[0] < order:
+                self.last = (order, stamp)
+        if rank >= _WARN:
+            self.first_warning = self.first_warning or record
+            self.last_warning = record
+            if rank >= _ERROR:
+                self.first_error = self.first_error or record
+        if len(self.markers) < MAX_MARKERS and self._is_marker(record):
+            self.markers.append(record)
 
-    def _is_marker(self, record: LogRecord) -> bool:
-        version = record.fields.get("version")
-        service = record.fields.get("service", "")
+    def _is_marker(self, record: Light) -> bool:
+        deploy = record.hint is not False and _DEPLOY.search(record.first_message_line) is not None
+        service, version = self._version(record)
         changed = version is not None and self.versions.get(service, version) != version
         if version is not None:
             self.versions[service] = version
-        return changed or is_deploy_marker(record)
+        return changed or deploy
 
-
-def _before(a: datetime, b: datetime) -> bool:
-    return ts.comparable(a) < ts.comparable(b)
+    def _version(self, record: Light) -> tuple[str, str | None]:
+        """(service, version) of a record; a lean record's from its sig when seen before."""
+        sig = record.sig
+        known = self.sig_versions.get(sig) if sig is not None else None
+        if known is not None:
+            return known
+        found = record.fields.get("service", ""), record.fields.get("version")
+        if sig is not None and len(self.sig_versions) < 4096:
+            self.sig_versions[sig] = found
+        return found
 
 
 def stats(
@@ -132,12 +197,22 @@ def stats(
     Raises:
         InputError: a path is missing or binary.
     """
-    acc = _Accumulator(since, None, LogStats(files=list(paths)))
-    acc.until = until
+    return _stats(paths, since, until, onset, lean=True)
+
+
+def _stats(
+    paths: list[Path], since: datetime | None, until: datetime | None, onset: datetime | None, lean: bool,
+) -> LogStats:
+    """`stats`; `lean=False` parses every line fully (the reference the lean path must equal)."""
+    acc = _Accumulator(since, until, LogStats(files=list(paths)))
+    until_key = acc.until_key
     for path in paths:
         reader = open_log(path)
-        for effective, record in flt.with_effective_time(reader.records()):
-            if until is not None and effective is not None and _before(until, effective):
+        effective: datetime | None = None
+        for record in reader.light_records(lean=lean):
+            if record.timestamp is not None:
+                effective = record.timestamp
+            if until_key is not None and effective is not None and until_key < _key(effective):
                 continue
             acc.add(effective, record)
         acc.out.unparsed_lines += reader.unparsed_lines
@@ -145,26 +220,41 @@ def stats(
     return _finish(acc, onset)
 
 
+def _record(light: Light | None) -> LogRecord | None:
+    return light.to_record() if light is not None else None
+
+
 def _finish(acc: _Accumulator, onset: datetime | None) -> LogStats:
     out = acc.out
+    out.records, out.levels = acc.records, acc.levels
+    out.first_timestamp = acc.first[1] if acc.first else None
+    out.last_timestamp = acc.last[1] if acc.last else None
+    out.first_warning, out.last_warning = _record(acc.first_warning), _record(acc.last_warning)
+    out.first_error = _record(acc.first_error)
+    out.deploy_markers = [m.to_record() for m in acc.markers]
     minutes = sorted(acc.error_minutes.items())
-    out.errors_per_minute = [
-        MinuteCount(minute=m, count=c) for m, c in minutes if flt.in_window(m, _floor(acc.since), acc.until)
-    ]
+    out.errors_per_minute = _in_window(acc, minutes)
     out.spikes = find_spikes(minutes)
     out.onset = onset or acc.since or (out.spikes[0].minute if out.spikes else None)
     out.top_error_templates = _top_errors(acc)
     out.new_templates = _new_templates(acc, out.onset)
+    out.template_spikes = _template_spikes(acc)
+    out.template_rates = _template_rates(acc, out)
     return out
+
+
+def _in_window(acc: _Accumulator, minutes: list[tuple[datetime, int]]) -> list[MinuteCount]:
+    return [MinuteCount(minute=m, count=c) for m, c in minutes if flt.in_window(m, _floor(acc.since), acc.until)]
 
 
 def _floor(moment: datetime | None) -> datetime | None:
     return None if moment is None else ts.comparable(moment).replace(second=0, microsecond=0)
 
 
-def _stat(acc: _Accumulator, template_id: int, count: int, first: LogRecord) -> TemplateStat:
+def _stat(acc: _Accumulator, template_id: int, count: int, first: Light) -> TemplateStat:
     last = acc.tracks[template_id].last_seen
-    return TemplateStat(template=acc.miner.template(template_id), count=count, first=first, last_seen=last)
+    return TemplateStat(template=acc.miner.template(template_id), count=count, first=first.to_record(),
+                        last_seen=last)
 
 
 def _top_errors(acc: _Accumulator) -> list[TemplateStat]:
@@ -176,23 +266,51 @@ def _top_errors(acc: _Accumulator) -> list[TemplateStat]:
 def _new_templates(acc: _Accumulator, onset: datetime | None) -> list[TemplateStat]:
     if onset is None:
         return []
+    onset_key = _key(onset)
     new = []
     for tid, track in acc.tracks.items():
         first = track.first
-        if first is not None and first.timestamp is not None and not _before(first.timestamp, onset):
-            new.append(_stat(acc, tid, track.count, first))
-    new.sort(key=lambda s: ts.comparable(s.first.timestamp) if s.first.timestamp else datetime.min)
-    return new[:MAX_NEW_TEMPLATES]
+        if first is not None and first.timestamp is not None and not _key(first.timestamp) < onset_key:
+            new.append((_key(first.timestamp), tid, track, first))
+    new.sort(key=lambda item: item[0])
+    return [_stat(acc, tid, track.count, first) for _, tid, track, first in new[:MAX_NEW_TEMPLATES]]
+
+
+def _template_spikes(acc: _Accumulator) -> list[TemplateSpike]:
+    found: list[tuple[datetime, int, TemplateSpike]] = []
+    for tid, track in acc.tracks.items():
+        if not track.minutes or track.first is None or max(track.minutes.values()) < SPIKE_MIN_EXCESS:
+            continue
+        for spike in find_spikes(sorted(track.minutes.items())):
+            if flt.in_window(spike.minute, _floor(acc.since), acc.until):
+                found.append((spike.minute, tid, TemplateSpike(
+                    template=acc.miner.template(tid), first=track.first.to_record(), **spike.model_dump())))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [spike for _, _, spike in found[:MAX_TEMPLATE_SPIKES]]
+
+
+def _template_rates(acc: _Accumulator, out: LogStats) -> list[TemplateRate]:
+    wanted = [t.template for t in out.top_error_templates + out.new_templates]
+    wanted += [s.template for s in out.template_spikes]
+    by_template = {acc.miner.template(tid): track for tid, track in acc.tracks.items() if track.minutes}
+    rates = []
+    for template in dict.fromkeys(wanted):
+        track = by_template.get(template)
+        if track is not None and track.minutes:
+            rates.append(TemplateRate(template=template, per_minute=_in_window(acc, sorted(track.minutes.items()))))
+    return rates[:TOP_TEMPLATES * 2]
 
 
 def find_spikes(minutes: list[tuple[datetime, int]]) -> list[Spike]:
     """Minutes whose count exceeds mean + 3σ of the quiet minutes before them.
 
-    The baseline is the previous `BASELINE_MINUTES` minutes (empty minutes count as zero),
-    excluding minutes already flagged, so a long incident does not raise its own baseline.
+    The baseline is the previous `BASELINE_MINUTES` minutes (empty minutes count as zero, at
+    least 5 of them since the first counted minute), excluding minutes already flagged, so a long
+    incident does not raise its own baseline. Only minutes with at least `SPIKE_MIN_EXCESS`
+    records can spike, so the work grows with busy minutes, not with the length of the log.
 
     Args:
-        minutes: (minute start, error count) pairs in time order; missing minutes are zero.
+        minutes: (minute start, count) pairs in time order; missing minutes are zero.
 
     Returns:
         The spike minutes in time order.
@@ -200,23 +318,27 @@ def find_spikes(minutes: list[tuple[datetime, int]]) -> list[Spike]:
     if not minutes:
         return []
     counts = dict(minutes)
-    start, end = minutes[0][0], minutes[-1][0]
-    series: list[tuple[datetime, int]] = []
-    moment = start
-    while moment <= end and len(series) < 60 * 24 * 62:  # two months of minutes at most
-        series.append((moment, counts.get(moment, 0)))
-        moment = moment.replace(second=0) + _MINUTE
+    start = minutes[0][0]
+    horizon = start + MAX_SERIES_MINUTES * _MINUTE
+    flagged: set[datetime] = set()
     spikes: list[Spike] = []
-    flagged: set[int] = set()
-    for index, (minute, count) in enumerate(series):
-        window = [c for i, (_, c) in enumerate(series[max(0, index - BASELINE_MINUTES):index],
-                                                start=max(0, index - BASELINE_MINUTES)) if i not in flagged]
+    for minute, count in minutes:
+        if minute >= horizon:
+            break
+        if count < SPIKE_MIN_EXCESS:
+            continue
+        window = []
+        for back in range(1, BASELINE_MINUTES + 1):
+            earlier = minute - back * _MINUTE
+            if earlier < start:
+                break
+            if earlier not in flagged:
+                window.append(counts.get(earlier, 0))
         if len(window) < 5:
             continue
         mean = statistics.fmean(window)
         std = statistics.pstdev(window)
         if count > mean + SPIKE_SIGMAS * std and count >= mean + SPIKE_MIN_EXCESS:
-            flagged.add(index)
+            flagged.add(minute)
             spikes.append(Spike(minute=minute, count=count, baseline_mean=mean, baseline_std=std))
     return spikes
-

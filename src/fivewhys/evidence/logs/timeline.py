@@ -8,6 +8,7 @@ from pathlib import Path
 
 from fivewhys.evidence.logs import filters as flt
 from fivewhys.evidence.logs import timestamps as ts
+from fivewhys.evidence.logs.light import Light
 from fivewhys.evidence.logs.model import LogRecord
 from fivewhys.evidence.logs.readers import open_log
 
@@ -46,10 +47,11 @@ def timeline(
     rank = flt.min_rank(min_level)
     wanted = [i for i in identifiers or [] if i]
     # a max-heap (negated keys) of the `limit` earliest records seen so far
-    heap: list[tuple[tuple[float, int, int], int, LogRecord]] = []
+    heap: list[tuple[tuple[float, int, int], int, Light]] = []
     seq = 0
     for file_index, path in enumerate(paths):
-        for effective, record in flt.with_effective_time(open_log(path).records()):
+        # lean records: only the kept ones are parsed in full and turned into LogRecords
+        for effective, record in flt.with_effective_time(open_log(path).light_records(lean=True)):
             if not _keep(record, effective, since, until, rank, wanted):
                 continue
             key = _sort_key(effective, file_index, record.line)
@@ -60,7 +62,7 @@ def timeline(
             elif item[0] > heap[0][0]:
                 heapq.heapreplace(heap, item)
     ordered = sorted(heap, key=lambda it: (-it[0][0], -it[0][1], -it[0][2]))
-    return [record for _, _, record in ordered]
+    return [record.to_record() for _, _, record in ordered]
 
 
 def _sort_key(effective: datetime | None, file_index: int, line: int) -> tuple[float, int, int]:
@@ -69,7 +71,7 @@ def _sort_key(effective: datetime | None, file_index: int, line: int) -> tuple[f
 
 
 def _keep(
-    record: LogRecord, effective: datetime | None, since: datetime | None, until: datetime | None,
+    record: Light, effective: datetime | None, since: datetime | None, until: datetime | None,
     rank: int, wanted: list[str],
 ) -> bool:
     if rank >= 0 and ts.level_rank(record.level) < rank:
