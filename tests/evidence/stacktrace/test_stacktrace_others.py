@@ -133,3 +133,16 @@ def test_gdb_template_name_with_parentheses_is_kept_whole() -> None:
     )
     frames = extract(text).exceptions[0].frames
     assert [(f.function, f.file, f.line) for f in frames] == [("Store<(Mode)1>", "/src/store.cpp", 20), ("main", "/src/main.cpp", 3)]
+
+
+def test_dotnet_frames_with_unnamed_parameter_types_stay_in_the_trace() -> None:
+    from fivewhys.evidence.stacktrace import extract
+
+    text = ("System.InvalidOperationException: The ConnectionString property has not been initialized.\n"
+            "   at Shop.Data.Store.Open() in /src/Shop/Data/Store.cs:line 15\n"
+            "   at lambda_method12(Closure, Object, Object[])\n"
+            "   at Microsoft.AspNetCore.Mvc.Infrastructure.ActionMethodExecutor.Execute()\n")
+    trace = extract(text)
+    assert len(trace.exceptions) == 1
+    assert [f.function for f in trace.exceptions[0].frames][-2:] == [
+        "lambda_method12", "Microsoft.AspNetCore.Mvc.Infrastructure.ActionMethodExecutor.Execute"]

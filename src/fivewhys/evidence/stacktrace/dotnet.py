@@ -27,7 +27,9 @@ _END_INNER = re.compile(r"^\s*--- End of inner exception stack trace ---\s*$")
 _END_OTHER = re.compile(r"^\s*--- (?:End of stack trace from previous location|Exception rethrown at).*---?\s*$")
 _MAX_MESSAGE_LINES = 200
 _V8_LOCATIONS = frozenset({"native", "<anonymous>", "unknown location"})
-_PARAM = re.compile(r"^\s*(?:[\w.`<>\[\],&*]+(?:\s+[\w]+)?)?\s*(?:,\s*[\w.`<>\[\],&*]+\s+\w+\s*)*$")
+# Parameters as .NET prints them: "Type name, ..." — or bare types for dynamic methods and lambdas
+# ("lambda_method12(Closure, Object, Object[])").
+_PARAM = re.compile(r"^\s*(?:[\w.`<>\[\],&*]+(?:\s+[\w]+)?)?\s*(?:,\s*[\w.`<>\[\],&*]+(?:\s+\w+)?\s*)*$")
 
 
 def parse_frame(line: str) -> Frame | None:

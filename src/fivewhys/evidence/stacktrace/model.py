@@ -83,7 +83,8 @@ class ParsedTrace(BaseModel):
         # The "headline" exception is one that no other exception names as its cause.
         causes = {e.caused_by for e in self.exceptions if e.caused_by is not None}
         heads = [i for i in range(len(self.exceptions)) if i not in causes]
-        current = heads[-1] if heads else len(self.exceptions) - 1
+        typed = [i for i in heads if self.exceptions[i].type]  # a typeless fragment is not the headline
+        current = (typed or heads or [len(self.exceptions) - 1])[-1]
         seen: set[int] = set()
         while self.exceptions[current].caused_by is not None and current not in seen:
             seen.add(current)
@@ -100,4 +101,5 @@ class ParsedTrace(BaseModel):
             return None
         causes = {e.caused_by for e in self.exceptions if e.caused_by is not None}
         heads = [e for i, e in enumerate(self.exceptions) if i not in causes]
-        return heads[-1] if heads else self.exceptions[-1]
+        typed = [e for e in heads if e.type]
+        return (typed or heads or self.exceptions)[-1]
