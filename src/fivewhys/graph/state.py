@@ -72,6 +72,8 @@ class Facts(BaseModel):
     """Records in the logs that show the error."""
     onset: datetime | None = None
     """When things went wrong: the first error occurrence, else the user's 'since'."""
+    first_seen_id: str | None = None
+    """Evidence id of the first log record that shows the error."""
     first_error_id: str | None = None
     """Evidence id of the first WARN+ record in the window, when it differs from the headline error."""
     first_error_message: str | None = None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from ..evidence import logs
-from ..evidence.git import Git
+from ..evidence.git import Commit, Git
 from ..evidence.logs.model import LogQuery
 from ..evidence.source import RepoIndex, definition_regex, function_span, snippet
 from ..graph.nodes.gather import aware
@@ -188,12 +188,24 @@ def log_search(check: Check, env: CheckEnv) -> CheckOutcome:
     return CheckOutcome(delta=0.2, evidence=[eid])
 
 
+CONFIG_FILES = ["*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", "*.env", ".env*", "*.properties",
+                "*.config", "*.xml", "*.tf", "*.tfvars", "Dockerfile", "*.dockerfile"]
+_LITERAL = re.compile(r"[\"']([A-Za-z_][\w.:-]{2,60})[\"']")
+
+
 def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
-    """Where the config key is read, and the commit that last added or removed it."""
+    """Where the config key is read, and the commit that last added or removed it.
+
+    With no key in the error message, the keys are the string literals the code reads around the
+    crash line (``GetConnectionString("Orders")``, ``os.environ["DSN"]``) that a config file names or
+    once named: a rename in config breaks code that did not change.
+    """
     key = fill(check.key or "", env.hyp.values) if check.key else ""
     git, index = env.git, env.index
-    if not key or key.startswith("the ") or git is None or index is None:
+    if git is None or index is None:
         return CheckOutcome()
+    if not key or key.startswith("the "):
+        return _config_near_crash(env, git, index)
     out = CheckOutcome()
     for path, line, text in git.grep(re.escape(key), max_hits=3):
         out.evidence.append(env.book.add("config" if not path.endswith(_CODE) else "source", f"{path}:{line}",
@@ -211,6 +223,51 @@ def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
 
 
 _CODE = (".py", ".js", ".ts", ".go", ".java", ".kt", ".rb", ".cs", ".php", ".rs")
+
+
+def _config_near_crash(env: CheckEnv, git: Git, index: RepoIndex) -> CheckOutcome:
+    crash = env.state.facts.crash_location
+    lines = index.read_lines(crash.file) if crash and crash.line else None
+    if not lines or crash is None or crash.line is None:
+        return CheckOutcome()
+    region = "\n".join(lines[max(0, crash.line - 4): crash.line + 2])
+    onset = aware(env.state.facts.onset)
+    for key in dict.fromkeys(_LITERAL.findall(region)):
+        for commit in git.pickaxe(f'"{key}"', max_count=3, paths=CONFIG_FILES):
+            if onset is not None and commit.date > onset:
+                continue
+            return _config_change(env, git, key, commit)
+    return CheckOutcome()
+
+
+def _config_change(env: CheckEnv, git: Git, key: str, commit: Commit) -> CheckOutcome:
+    """The config commit that added or removed ``key``: cited with its hunk, located at the change."""
+    ref = CommitRef(sha=commit.sha, subject=commit.subject, author=commit.author, date=commit.date.isoformat())
+    hunks = git.show_hunks(commit.sha, contains=key) or git.show_hunks(commit.sha)
+    out = CheckOutcome(commit=ref, delta=0.25, values={"key": key, "commit": commit.sha[:10],
+                                                        "commit_subject": commit.subject})
+    if hunks:
+        h = hunks[0]
+        changed = [row[1:].strip() for row in h.lines if row.startswith(("+", "-")) and len(row.strip()) > 1]
+        out.values["change"] = " → ".join(changed[:2])[:160]
+        out.location = Location(file=h.path, line=h.new_start + _first_added(h.lines))
+        diff = "\n".join(h.lines)
+    else:
+        diff = commit.subject
+    note = f"changed the config that the code reads as {key!r} ({', '.join(commit.files[:3])})"
+    out.evidence.append(env.book.add("commit", f"commit:{commit.sha}", diff, note=note))
+    return out
+
+
+def _first_added(rows: tuple[str, ...]) -> int:
+    """Offset (from the hunk's new start) of its first added line; context lines count, removed ones don't."""
+    offset = 0
+    for row in rows:
+        if row.startswith("+"):
+            return offset
+        if not row.startswith("-"):
+            offset += 1
+    return 0
 
 
 def deploy_before_onset(check: Check, env: CheckEnv) -> CheckOutcome:

@@ -11,6 +11,7 @@ from ..report.model import (
     Classification,
     ErrorType,
     Observability,
+    Severity,
     EngineInfo,
     Hypothesis,
     ImmediateFix,
@@ -120,13 +121,23 @@ _OBSERVABILITY_WORDS: list[tuple[str, Observability]] = [
 
 def _classification(state: AnalysisState, pattern: Pattern | None) -> Classification:
     if pattern is not None:
-        return Classification(severity=pattern.severity, type=pattern.type, observability=pattern.observability,
-                              fingerprint=fingerprint(state))
+        return Classification(severity=_severity(state, pattern.severity), type=pattern.type,
+                              observability=pattern.observability, fingerprint=fingerprint(state))
     # No pattern explained it: read the user's own words, the only evidence of what kind of failure it is.
     words = state.incident.description.lower()
     kind = next((k for rx, k in _TYPE_WORDS if re.search(rx, words)), "runtime")
     seen = next((o for rx, o in _OBSERVABILITY_WORDS if re.search(rx, words)), "deterministic")
-    return Classification(severity="medium", type=kind, observability=seen, fingerprint=fingerprint(state))
+    return Classification(severity=_severity(state, "medium"), type=kind, observability=seen,
+                          fingerprint=fingerprint(state))
+
+
+_OUTAGE = re.compile(r"\b(every|all) (requests?|calls?|checkouts?|orders?|users?|customers?|logins?|payments?)\b"
+                     r"|\b(is|are|went) down\b|\boutage\b|\b100 ?%|\bnothing works\b|\bdata loss\b", re.I)
+
+
+def _severity(state: AnalysisState, default: Severity) -> Severity:
+    """The pattern's severity, raised to critical when the user reports a total outage or data loss."""
+    return "critical" if _OUTAGE.search(state.incident.description) else default
 
 
 def _summary(state: AnalysisState) -> Summary:

@@ -115,7 +115,8 @@ class OfflineReasoner:
              pattern: Pattern | None, state: AnalysisState, checks: list[str] | None = None) -> HypothesisState:
         from .patterns import fill
 
-        evidence = [e for e in [state.facts.failure_evidence_id, state.facts.crash_evidence_id,
+        f = state.facts
+        evidence = [e for e in [f.failure_evidence_id, f.crash_evidence_id, f.first_seen_id,
                                 values.pop("_log_evidence", None)] if e]
         if values.get("cascade") and state.facts.first_error_id:
             evidence.append(state.facts.first_error_id)

@@ -56,7 +56,8 @@ def _gather_logs(state: AnalysisState, facts: Facts, book: EvidenceBook, warning
         if hits:
             first = hits[0]
             facts.first_seen, facts.last_seen = first.timestamp, hits[-1].timestamp
-            book.add("log", first.source, first.raw, note=f"first occurrence of the error ({found.total_matches} in all)")
+            facts.first_seen_id = book.add("log", first.source, first.raw,
+                                           note=f"first occurrence of the error ({found.total_matches} in all)")
     window_start = _minus(facts.first_seen or inc.since, CASCADE_LOOKBACK)
     stats = logs.stats(paths, since=window_start, until=inc.until)
     warnings.extend(stats.warnings)

@@ -1,0 +1,58 @@
+"""The offline engine's checks on real repositories: where a value came from, which config changed."""
+
+from __future__ import annotations
+
+from fivewhys import Settings, analyze_text
+
+OFFLINE = Settings(engine="offline")
+
+STORE = '''using Microsoft.Data.SqlClient;
+
+namespace Shop.Data;
+
+public class Store
+{
+    public SqlConnection Open()
+    {
+        var conn = new SqlConnection(_config.GetConnectionString("Orders"));
+        conn.Open();
+        return conn;
+    }
+}
+'''
+
+
+def test_config_rename_with_no_code_change_is_found(repo_builder) -> None:  # type: ignore[no-untyped-def]
+    repo = repo_builder("shop")
+    repo.commit({"src/Shop/Data/Store.cs": STORE,
+                 "src/Shop/appsettings.Production.json": '{\n  "ConnectionStrings": {\n    "Orders": "Server=sql-01"\n  }\n}\n'},
+                "Orders store on SQL Server", "2026-10-01T10:00:00+00:00", "Ana Lima")
+    repo.commit({"src/Shop/appsettings.Production.json":
+                 '{\n  "ConnectionStrings": {\n    "OrdersDb": "Server=sql-02"\n  }\n}\n'},
+                "Point production at sql-02", "2026-10-20T13:00:00+00:00", "Bo Chen")
+    trace = ("System.InvalidOperationException: The ConnectionString property has not been initialized.\n"
+             "   at Microsoft.Data.SqlClient.SqlConnection.Open()\n"
+             "   at Shop.Data.Store.Open() in /src/Shop/Data/Store.cs:line 10\n")
+    report = analyze_text(trace, OFFLINE, cwd=repo.root)
+    rc = report.root_cause
+    assert not report.inconclusive and report.classification.type == "configuration"
+    assert rc.commit is not None and rc.commit.subject == "Point production at sql-02"
+    assert rc.location is not None and rc.location.file == "src/Shop/appsettings.Production.json"
+    assert rc.surfaced_at is not None and rc.surfaced_at.file == "src/Shop/Data/Store.cs"
+    assert '"Orders"' in rc.statement and "OrdersDb" in rc.statement
+
+
+def test_value_from_a_callee_points_at_the_callee_and_its_change(repo_builder) -> None:  # type: ignore[no-untyped-def]
+    repo = repo_builder("fx")
+    repo.commit({"fx/rates.py": "def rate(ccy):\n    return RATES[ccy]\n",
+                 "fx/convert.py": "from fx.rates import rate\n\n\ndef convert(amount, ccy):\n    return amount * rate(ccy)\n"},
+                "FX conversion", "2026-09-01T09:00:00+00:00")
+    repo.commit({"fx/rates.py": "def rate(ccy):\n    if ccy not in RATES:\n        return None\n    return RATES[ccy]\n"},
+                "Do not raise for unknown currencies", "2026-11-20T09:00:00+00:00", "Dee Park")
+    trace = ('Traceback (most recent call last):\n  File "/app/fx/convert.py", line 5, in convert\n'
+             "    return amount * rate(ccy)\nTypeError: unsupported operand type(s) for *: 'int' and 'NoneType'\n")
+    report = analyze_text(trace, OFFLINE, cwd=repo.root)
+    rc = report.root_cause
+    assert (rc.location.file, rc.location.function) == ("fx/rates.py", "rate")  # type: ignore[union-attr]
+    assert rc.commit is not None and rc.commit.subject == "Do not raise for unknown currencies"
+    assert "return None" in rc.statement
