@@ -80,9 +80,9 @@ def render_table(locations: list[SuspectLocation], console: object | None = None
 
 def _read(file: str) -> str:
     """The input text, strictly UTF-8, through the CLI's readers (bad input -> InputError, exit 2)."""
-    from ..cli import _read_stdin, _read_text_file
+    from ..shell_io import read_stdin, read_text_file
 
-    text = _read_stdin(force=True, have_words=False) if file == "-" else _read_text_file(Path(file))
+    text = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
     if not text.strip():
         raise InputError(f"{'stdin' if file == '-' else file} is empty: give a stack trace")
     return text
