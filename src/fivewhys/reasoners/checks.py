@@ -185,7 +185,38 @@ def log_search(check: Check, env: CheckEnv) -> CheckOutcome:
     rec = result.matches[0].record
     note = check.why or f"{result.total_matches} log records match /{pattern}/"
     eid = env.book.add("log", rec.source, rec.raw, note=f"{note} ({result.total_matches} matches)")
-    return CheckOutcome(delta=0.2, evidence=[eid])
+    return _follow_trace(env, rec.raw, CheckOutcome(delta=0.2, evidence=[eid]))
+
+
+def _follow_trace(env: CheckEnv, text: str, out: CheckOutcome) -> CheckOutcome:
+    """When the confirming record carries its own stack trace (a leak detector's "taken here", the first
+    error of a cascade), its innermost application frame is where to look — not the crash frame."""
+    from ..evidence import stacktrace
+
+    index, git = env.index, env.git
+    exc = stacktrace.extract(text).root_exception() if index is not None else None
+    if exc is None or index is None:
+        return out
+    frames = exc.frames if exc.language != "python" else list(reversed(exc.frames))
+    for fr in frames:
+        path = index.map_path(fr.file, fr.function)
+        if path is None or fr.line is None:
+            continue
+        function = (fr.function or "").replace("(*", "").replace(")", "").split(".")[-1] or None
+        crash = env.state.facts.crash_location
+        if crash is not None and (crash.file, crash.line) == (path, fr.line):
+            return out  # the same place the failure surfaced: nothing new
+        out.location = Location(file=path, line=fr.line, function=function)
+        out.values.update(origin_function=function or "", origin_file=path)
+        change = _recent_change(git, path, function, env) if git is not None and function else None
+        if change is not None:
+            out.commit, cited, added = change
+            out.evidence.append(cited)
+            out.values.update(commit=out.commit.sha[:10], commit_subject=out.commit.subject)
+            if added:
+                out.values["change"] = added
+        return out
+    return out
 
 
 CONFIG_FILES = ["*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", "*.env", ".env*", "*.properties",

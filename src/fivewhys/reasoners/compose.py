@@ -101,7 +101,9 @@ def _title(state: AnalysisState, pattern: Pattern | None, inconclusive: bool) ->
     where = f" in {f.crash_location.function or f.crash_location.file}" if f.crash_location else ""
     head = f"{f.exception_type}: {f.message}" if f.exception_type else (f.first_error_message or "")
     head = head.strip() or (pattern.title if pattern else state.incident.description or "Unexplained failure")
-    head = head.splitlines()[0][:100]
+    head = head.splitlines()[0]
+    if len(head) > 100:  # cut at a word, and say so
+        head = head[:100].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return f"{'Inconclusive: ' if inconclusive else ''}{head}{where}"
 
 

@@ -62,7 +62,8 @@ class OfflineReasoner:
                 h.confidence = round(min(MAX_CONFIDENCE, max(0.0, h.confidence + result.delta)), 3)
                 h.evidence += [e for e in result.evidence if e and e not in h.evidence]
                 h.values.update({k: v for k, v in result.values.items() if v})
-                h.location = result.location or h.location
+                if result.location is not None and (h.location is None or h.location == state.facts.crash_location):
+                    h.location = result.location  # a place other than the crash frame, found by evidence
                 h.commit = result.commit if result.commit and (h.commit is None or name == "value_origin") else h.commit
                 h.done.append(name)
             h.pending = []
@@ -92,6 +93,8 @@ class OfflineReasoner:
         for prior, p, groups, cascade in found[:MAX_HYPOTHESES]:
             if groups.get("null_word") == "NoneType":
                 groups = {**groups, "null_word": "None"}  # Python names None's type; people say None
+            if groups.get("timeout"):
+                groups = {**groups, "timeout_suffix": f" ({groups['timeout']})"}
             values = {**base, **groups, **({"cascade": "yes"} if cascade else {})}
             bonus = 0.1 if facts.crash_evidence_id else 0.0
             hyps.append(self._new(hyps, p.hypothesis, values, prior + bonus, p, state))
