@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..evidence import logs
 from ..evidence.git import Commit, Git
 from ..evidence.logs.model import LogQuery
-from ..evidence.source import RepoIndex, definition_regex, function_span, snippet
+from ..evidence.source import RepoIndex, definition_regex, enclosing_function, function_span, snippet
 from ..graph.nodes.gather import aware
 from ..graph.state import AnalysisState, EvidenceBook, HypothesisState, RunContext
 from ..report.model import CommitRef, Location
@@ -59,38 +59,26 @@ _RETURNS_NULL = re.compile(r"\breturn\s+(None|null|nil|undefined)\b|\breturn\s*;
 
 
 def value_origin(check: Check, env: CheckEnv) -> CheckOutcome:
-    """Follow the missing value back to the function that produced it, and that function's history."""
+    """Follow the bad value back to where it was made, and that place's history.
+
+    Candidates: the functions whose results the failing line uses and, when the value came in as a
+    parameter, the caller that passed it (and what the caller called to get it). Among them, the one
+    changed most recently before the onset is where the fix likely goes.
+    """
     crash, index, git = env.state.facts.crash_location, env.index, env.git
     if crash is None or index is None or git is None or crash.line is None:
         return CheckOutcome()
     lines = index.read_lines(crash.file)
     if not lines or crash.line > len(lines):
         return CheckOutcome()
-    language = env.state.facts.language
-    found = None
-    for callee in _producers(lines, crash.line):
-        found = _find_definition(git, index, callee, language)
-        if found is not None:
-            break
-    if found is None:
+    onset = aware(env.state.facts.onset)
+    chosen = _choose_origin(env, git, index, lines, crash.line, onset)
+    if chosen is None:
         return CheckOutcome()
-    path, def_line, body = found
-    out = CheckOutcome(values={"origin_function": callee, "origin_file": path})
-    null_at = next((i for i, text in enumerate(body) if _RETURNS_NULL.search(text)), None)
-    if null_at is not None:
-        ret_line = def_line + null_at
-        snip = snippet(index, path, ret_line, before=null_at, after=1)
-        out.evidence.append(env.book.add("source", f"{path}:{ret_line}", snip.text(mark=ret_line) if snip else
-                                         body[null_at], note=f"{callee} can return a missing value here"))
-        out.location = Location(file=path, line=ret_line, function=callee)
-        out.delta += 0.2
-    else:  # the value is computed there, even if no line says "return None"
-        snip = snippet(index, path, def_line, before=0, after=min(len(body) - 1, 12))
-        out.evidence.append(env.book.add("source", f"{path}:{def_line}", snip.text(mark=def_line) if snip else
-                                         body[0], note=f"{callee} produces the value the failing line uses"))
-        out.location = Location(file=path, line=def_line, function=callee)
-        out.delta += 0.1
-    commit = _recent_change(git, path, callee, env)
+    name, path, def_line, body = chosen
+    out = CheckOutcome(values={"origin_function": name, "origin_file": path})
+    _locate_in(env, index, out, name, path, def_line, body)
+    commit = _recent_change(git, path, name, env)
     if commit is not None:
         out.commit, eid, added = commit
         out.evidence.append(eid)
@@ -99,6 +87,126 @@ def value_origin(check: Check, env: CheckEnv) -> CheckOutcome:
             out.values["change"] = added
         out.delta += 0.15
     return out
+
+
+Candidate = tuple[str, str, int, list[str]]
+"""(function, path, definition line, body lines)"""
+
+
+RECENT = timedelta(days=30)
+
+
+def _choose_origin(env: CheckEnv, git: Git, index: RepoIndex, lines: list[str], line: int,
+                   onset: datetime | None) -> Candidate | None:
+    """The producer the failing line calls, when it changed recently; otherwise, if the value came in as
+    a parameter, whichever of the caller and what it called changed last before the onset."""
+    language, crash = env.state.facts.language, env.state.facts.crash_location
+    producer: Candidate | None = None
+    for callee in _producers(lines, line):
+        found = _find_definition(git, index, callee, language)
+        if found is not None and callee != (crash.function if crash else None):
+            producer = (callee, *found)
+            break
+    if producer is not None and _changed_recently(git, producer, onset):
+        return producer
+    exclude = {producer[0] if producer else "", crash.function if crash else ""}
+    for group in (lambda: _field_assigners(env, git, index, lines[line - 1], exclude),
+                  lambda: _caller_candidates(env, git, index, exclude) if _uses_parameter(lines, line, language)
+                  else []):
+        recent = [(c, _last_change(git, c[1], c[0], onset)) for c in group()]
+        dated = [(c, when) for c, when in recent if when is not None and _within(when.date, onset)]
+        if dated:
+            return max(dated, key=lambda r: r[1].date)[0]
+    return producer
+
+
+def _field_assigners(env: CheckEnv, git: Git, index: RepoIndex, text: str, exclude: set[str]) -> list[Candidate]:
+    """A field indexed on the failing line (``r.nodes[id] = n``: the map may be nil) is only as good as
+    the code that sets it: the functions that assign the field."""
+    out: list[Candidate] = []
+    for field_name in dict.fromkeys(re.findall(r"\b\w+\.(\w+)\s*\[", text)):
+        for path, hit, _ in git.grep(rf"\b{re.escape(field_name)}\s*(?::(?![:=])|=(?!=))", max_hits=10):
+            lines = index.read_lines(path)
+            found = enclosing_function(lines, hit, env.state.facts.language) if lines else None
+            if lines and found and found[0] not in exclude and all(c[0] != found[0] for c in out):
+                start, end = function_span(lines, found[1])
+                out.append((found[0], path, start, lines[start - 1: end]))
+    return out[:5]
+
+
+def _changed_recently(git: Git, cand: Candidate, onset: datetime | None) -> bool:
+    last = _last_change(git, cand[1], cand[0], onset)
+    return last is not None and _within(last.date, onset)
+
+
+def _within(when: datetime, onset: datetime | None) -> bool:
+    return onset is None or timedelta(0) <= onset - when <= RECENT
+
+
+def _uses_parameter(lines: list[str], line: int, language: str | None) -> bool:
+    """Does the failing line use one of its function's parameters (a value the caller passed in)?"""
+    found = enclosing_function(lines, line, language)
+    if found is None:
+        return False
+    header = " ".join(lines[found[1] - 1: min(len(lines), found[1] + 3)])
+    params = header[header.find("(") + 1: header.find(")")] if "(" in header else ""
+    names = set(re.findall(r"[A-Za-z_$][\w$]*", params)) - {"self", "this", "cls", "const", "let", "var"}
+    used = set(re.findall(r"[A-Za-z_$][\w$]*", lines[line - 1]))
+    return bool(names & used)
+
+
+def _caller_candidates(env: CheckEnv, git: Git, index: RepoIndex, exclude: set[str]) -> list[Candidate]:
+    """The caller frame's function, and what the caller called to get the value it passed."""
+    from ..graph.nodes.extract import innermost_first
+
+    app = [a for a in innermost_first(env.state.frames, env.state.facts.language) if a.repo_path and a.frame.line]
+    if len(app) < 2:
+        return []
+    caller = app[1]
+    lines = index.read_lines(caller.repo_path or "")
+    if not lines or (caller.frame.line or 0) > len(lines):
+        return []
+    out: list[Candidate] = []
+    enclosing = enclosing_function(lines, caller.frame.line or 1, env.state.facts.language)
+    if enclosing is not None and enclosing[0] not in exclude:
+        start, end = function_span(lines, enclosing[1])
+        out.append((enclosing[0], caller.repo_path or "", start, lines[start - 1: end]))
+    for callee in _producers(lines, caller.frame.line or 1):
+        if callee in exclude or any(c[0] == callee for c in out):
+            continue
+        found = _find_definition(git, index, callee, env.state.facts.language)
+        if found is not None:
+            out.append((callee, *found))
+            break
+    return out
+
+
+def _last_change(git: Git, path: str, function: str, onset: datetime | None) -> Commit | None:
+    """The function's latest change before the onset that is not its creation."""
+    history = git.log_function(path, function, max_count=5)
+    for commit in history:
+        if (onset is None or commit.date <= onset) and not (len(commit.parents) == 0 and len(history) > 1):
+            return commit
+    return None
+
+
+def _locate_in(env: CheckEnv, index: RepoIndex, out: CheckOutcome, name: str, path: str, def_line: int,
+               body: list[str]) -> None:
+    """Point at the line that returns the missing value, else at the function producing it."""
+    null_at = next((i for i, text in enumerate(body) if _RETURNS_NULL.search(text)), None)
+    if null_at is not None:
+        ret_line = def_line + null_at
+        snip = snippet(index, path, ret_line, before=null_at, after=1)
+        out.evidence.append(env.book.add("source", f"{path}:{ret_line}", snip.text(mark=ret_line) if snip else
+                                         body[null_at], note=f"{name} can return a missing value here"))
+        out.location = Location(file=path, line=ret_line, function=name)
+        out.delta += 0.2
+        return
+    snip = snippet(index, path, def_line, before=0, after=min(len(body) - 1, 12))
+    out.evidence.append(env.book.add("source", f"{path}:{def_line}", snip.text(mark=def_line) if snip else
+                                     body[0], note=f"{name} produces the value the failing line uses"))
+    out.location = Location(file=path, line=def_line, function=name)
+    out.delta += 0.1
 
 
 _NOT_PRODUCERS = {"if", "for", "while", "switch", "return", "print", "len", "str", "int", "float", "list", "dict",
