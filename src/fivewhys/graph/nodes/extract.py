@@ -54,7 +54,7 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
     facts.localized = _localized(traces[0], index)
     if crash is not None:
         facts.crash_location = Location(file=crash.repo_path or crash.frame.file or "?", line=crash.frame.line,
-                                        function=_short_function(crash.frame.function))
+                                        function=_crash_function(crash, exc.language, index))
     return {"traces": traces, "exception": exc, "frames": frames, "evidence": book.items, "facts": facts}
 
 
@@ -172,10 +172,24 @@ def innermost_first(frames: list[AppFrame], language: str | None) -> list[AppFra
     return list(reversed(frames)) if language == "python" else list(frames)
 
 
+def _crash_function(crash: AppFrame, language: str | None, index: RepoIndex | None) -> str | None:
+    """The function that holds the crash line. PHP prints, at each file(line), the function *called*
+    there, not the one running: read the enclosing function from the source instead."""
+    if language == "php" and index is not None and crash.repo_path and crash.frame.line:
+        from ...evidence.source import enclosing_function
+
+        lines = index.read_lines(crash.repo_path)
+        found = enclosing_function(lines, crash.frame.line, language) if lines else None
+        if found is not None:
+            return found[0]
+    return _short_function(crash.frame.function)
+
+
 def _short_function(name: str | None) -> str | None:
     if not name:
         return None
-    return name.replace("(*", "").replace(")", "").split(".")[-1].split("::")[-1] or name
+    short = name.replace("(*", "").replace(")", "").split(".")[-1].split("::")[-1].split("->")[-1].split("\\")[-1]
+    return short or name
 
 
 def _input_source(state: AnalysisState, file: str | None, line: int | None) -> str | None:
