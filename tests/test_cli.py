@@ -120,3 +120,10 @@ def test_make_demo_command_is_what_the_readme_says() -> None:
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make demo" in readme and "make test" in readme
     assert "make test" in ci
+
+
+def test_text_with_a_stray_control_byte_is_data_not_binary(tmp_path: Path) -> None:
+    trace = "    at Object.asdf ][)( \x00\x01\x02\x03\x1b[44;37m foo (__dirname/gen.js:420:69)\n"
+    res = run_cli(["frames", "-", "--format", "json"], tmp_path, stdin=trace.encode())
+    assert res.code == 0, res.stderr
+    assert json.loads(res.stdout)["exceptions"][0]["frames"][0]["line"] == 420

@@ -64,8 +64,23 @@ def read_text_file(path: Path) -> str:
     return decode(data, str(path))
 
 
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))  # keep tab, newlines, form feed, ESC
+
+
+def looks_binary(head: bytes) -> bool:
+    """Binary data, not text with a stray control character: several NULs, or many control bytes.
+
+    A log line or a pasted trace can carry a NUL or an ANSI colour code and is still text (it is
+    analysed as data); an executable, an image or a compressed file is not."""
+    if head.count(b"\0") >= 2:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return bool(head) and controls / len(head) > 0.10
+
+
 def decode(data: bytes, what: str) -> str:
-    if b"\0" in data[:8192]:
+    """Strict UTF-8 text, or an InputError that says what to do (binary data, another encoding)."""
+    if looks_binary(data[:8192]):
         raise InputError(f"{what} is binary data, not text")
     try:
         return data.decode("utf-8")
