@@ -34,7 +34,7 @@ def test_public_api_is_pinned() -> None:
         ("stripe.api_key = 'sk_live_51Hq2Rt7Yu9Io1Pa3Sd5Fg7Hj'", "sk_live_51Hq2Rt7Yu9Io1Pa3Sd5Fg7Hj", "stripe-key"),
         ("twilio key SK0f1e2d3c4b5a69788796a5b4c3d2e1f0", "SK0f1e2d3c4b5a69788796a5b4c3d2e1f0", "twilio-key"),
         ("SG.Qw3Er5Ty7Ui9Op1As3Df5G.Hj7Kl9Zx1Cv3Bn5Mq7We9Rt1Yu3Io5Pa7Sd9Fg1Hj3Kl5Zx7", "SG.Qw3Er5Ty7Ui9Op1As3Df5G", "sendgrid-key"),
-        ("ANTHROPIC_API_KEY=sk-ant-api03-Zq9Xw8Cv7Bn6Ml5Kj4Hg3Fd2Sa1Qw0Er9Ty8Ui7Op6", "sk-ant-api03-Zq9Xw8Cv7Bn6Ml5Kj4Hg3Fd2Sa1Qw0Er9Ty8Ui7Op6", "anthropic-key"),
+        ("ANTHROPIC_API_KEY=sk-ant-api03-eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_bh3m1xs0drDjUpNbikPI99LsI0TCl21PFFwqjeEnAJNEZ0lhTFrouRww6xAA", "sk-ant-api03-eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_bh3m1xs0drDjUpNbikPI99LsI0TCl21PFFwqjeEnAJNEZ0lhTFrouRww6xAA", "anthropic-key"),  # 93 characters, then AA
         ("Authorization: Bearer Zk81mQpR2vX9tL4wN7sD3fG6hJ0kC5bV", "Zk81mQpR2vX9tL4wN7sD3fG6hJ0kC5bV", "auth-header"),
         ('{"headers": {"X-Api-Key": "f9Qm2Lx7Rt4Wv8Zp1Ks6Nd3Hb5Jc0Yg"}}', "f9Qm2Lx7Rt4Wv8Zp1Ks6Nd3Hb5Jc0Yg", "auth-header"),
         ("curl -H 'Authorization: Basic YWRtaW46czNjcjN0UGFzcw==' https://api.example.org", "YWRtaW46czNjcjN0UGFzcw==", "auth-header"),
@@ -124,6 +124,42 @@ def test_redaction_is_idempotent_on_mixed_text() -> None:
     once = redact(text)
     assert redact(once) == once
     assert Redactor().findings == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "slack: xoxa-2-7081234561-7081234562-7081234563-9c41e7a2b0d85f36",  # legacy workspace token
+        "refresh xoxr-8-q4m1zt7kx2pw",
+        "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29tLz9BY3Rpb249Q2FsbFdpdGhCZWFyZXJUb2tlbiZYLUFtei1EYXRlPTIwMjUwMTAxVDAwMDAwMFo=",  # base64 of a presigned bedrock.amazonaws.com URL
+        "glptt-3f9a1c7e5b2d8f4a6c0e9b1d3f5a7c9e2b4d6f8a",  # trigger tokens: 40 characters
+    ],
+)
+def test_documented_token_shapes_are_caught(text: str) -> None:
+    assert "SECRET:" in redact(text) and text.split()[-1] not in redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "xoxb-my-bot-token",  # words, no digits in the random part
+        "xoxb-abcd-1234efgh",  # the alphabet in order
+        'token: "xoxp-7081234561-7081234562-7081234563-####################"',  # masked
+        "glptt-hellOworld380_testin",  # too short for a trigger token
+        "bedrock-api-key-ZXhhbXBsZS5vcmcvP0FjdGlvbj1Ob3RoaW5nJnE9MQ==",  # not a presigned Bedrock URL
+        'PASSWORD_FIELD_NAME = "password-field-name"',  # a constant holding its own name
+        "DB_PASSWORD=`vault read -field=pw secret/db`",  # a shell command substitution
+    ],
+)
+def test_documentation_look_alikes_are_left_alone(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_placeholder_reads_as_the_word_it_replaced() -> None:
+    # "+1 192.168" after a word is no phone number; after "<EMAIL#1>" it must not become one
+    once = redact("a@x.io+1 192.168.")
+    assert once == "<EMAIL#1>+1 192.168."
+    assert redact(once) == once
 
 
 def test_redact_jsonl_round_trip() -> None:

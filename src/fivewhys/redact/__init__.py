@@ -5,8 +5,9 @@
     'db=postgres://<SECRET:url-credentials#1>@db:5432/x mail=<EMAIL#1>'
 
 Modules: ``_rules`` (the table of named patterns and their triggers), ``_checks`` (the validators
-the rules use), ``_gate`` (the one-pass trigger scan), ``_plan`` (runs each rule only where its
-triggers are), ``_engine`` (overlap resolution, placeholders, the JSON-lines filter).
+the rules use), ``_lines`` (the first-level filter: which lines can hold a match at all, with
+Hyperscan when installed), ``_gate`` (the one-pass trigger scan), ``_plan`` (runs each rule only
+where its triggers are), ``_engine`` (overlap resolution, placeholders, the JSON-lines filter).
 """
 
 from __future__ import annotations

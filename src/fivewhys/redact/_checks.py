@@ -28,7 +28,7 @@ _MASK_WORDS = re.compile(
     r"(?i)x{6,}|\*{4,}|your[_-]|_here\b|placeholder|example|fake|dummy|\.\.\.$|^<|^\{|(?-i:^[A-Z]+(?:_[A-Z]+)+$)"
 )
 _SEQUENCE = "0123456789abcdefghijklmnopqrstuvwxyz"
-_VOWELS = frozenset("aeiouAEIOU")
+_DROP_VOWELS = str.maketrans("", "", "aeiouAEIOU")
 _ALPHA_RUN = re.compile(r"[A-Z]?[a-z]{3,}")
 
 # Words a key may end with that make it metadata about a secret, not the secret itself.
@@ -111,9 +111,10 @@ def is_wordy(value: str) -> bool:
     Random tokens have few vowels in their letter runs; names like ``requiredCharacteristicTypes``
     or ``jetbrains.mps.v8_elimination`` are mostly words.
     """
-    word_chars = sum(
-        len(run) for run in _ALPHA_RUN.findall(value) if len(run) >= 4 and sum(c in _VOWELS for c in run) * 10 >= len(run) * 3
-    )
+    word_chars = 0
+    for run in _ALPHA_RUN.findall(value):
+        if len(run) >= 4 and (len(run) - len(run.translate(_DROP_VOWELS))) * 10 >= len(run) * 3:
+            word_chars += len(run)
     return word_chars * 10 >= len(value) * 4
 
 
@@ -168,13 +169,15 @@ def very_random(value: str) -> bool:
 
 def plausible_secret(value: str, strength: int) -> bool:
     """Decide whether the value of a key of the given strength is worth redacting."""
+    if strength != STRONG and (len(value) < (14 if strength == WEAK else 24) or is_wordy(value)):
+        return False  # the cheap, usual rejections first (these are also required below)
     if strength == DENIED or is_placeholder(value) or not has_alnum(value) or is_code_ref(value):
         return False
     if strength == STRONG:
         if value.isdigit():
             return len(value) >= 8
         return len(value) >= 4 and not _SAME_CHAR_RUN.search(value)
-    if is_sequence(value) or is_wordy(value):
+    if is_sequence(value):
         return False
     if strength == WEAK:
         return looks_random(value, 14)

@@ -6,10 +6,12 @@ import bisect
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from typing import TextIO
 
 from fivewhys.errors import InputError
-from fivewhys.redact._plan import plan_rules
+from fivewhys.redact._lines import line_filter
+from fivewhys.redact._plan import Excerpt, plan_rules
 from fivewhys.redact._rules import Span
 
 # What our own placeholders look like; text inside one is never matched again (idempotence).
@@ -68,11 +70,36 @@ class Redactor:
 
 
 def find_spans(text: str) -> list[Span]:
-    """All non-overlapping sensitive spans in ``text``, in order; earlier rules win overlaps."""
-    taken: list[tuple[int, int]] = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
+    """All non-overlapping sensitive spans in ``text``, in order; earlier rules win overlaps.
+
+    Our own placeholders are never matched again, and the rules see each one as a run of ``x``
+    (a mask): next to a placeholder a rule sees a word, as it saw the value the placeholder
+    replaced, so ``a@x.io+1 555`` redacted twice stays ``<EMAIL#1>+1 555``. Only the lines the
+    first-level filter keeps (``_lines``) go through the rule table.
+    """
+    taken = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
+    if taken:
+        text = PLACEHOLDER.sub(lambda m: "x" * (m.end() - m.start()), text)
+    lines = line_filter()
+    selection = lines.select(text) if lines is not None else None
+    if selection is None:
+        return _resolve(text, taken)
+    if not selection.windows:
+        return []
+    excerpt = Excerpt(text, tuple(selection.windows))
+    return _resolve_spans(excerpt.map_back(plan_rules(excerpt.text, selection.active)), taken)
+
+
+def _resolve(text: str, taken: list[tuple[int, int]]) -> list[Span]:
+    return _resolve_spans(plan_rules(text), taken)
+
+
+def _resolve_spans(candidates: Iterable[Span], taken: list[tuple[int, int]]) -> list[Span]:
+    """Keep each candidate that overlaps no placeholder and no earlier candidate."""
+    taken = list(taken)
     starts = [s for s, _ in taken]
     chosen: list[Span] = []
-    for start, end, label in plan_rules(text):
+    for start, end, label in candidates:
         if start >= end or _overlaps(starts, taken, start, end):
             continue
         i = bisect.bisect_left(starts, start)

@@ -10,9 +10,10 @@ once, and each rule then runs only where it can match:
 - ``line`` rules run over the lines holding a trigger (plus ``context`` following lines);
 - ``whole`` rules run over the whole text when a trigger occurs anywhere.
 
-The scan is fast because the combined regex starts every alternative with the *rarest* character
-of its trigger (ranked by how often it occurs in logs and code), so the engine only stops at a few
-positions; the rest of each trigger is checked with look-arounds.
+With Hyperscan installed the literals are found by one Hyperscan database. Without it, by one
+``re`` scan that starts every alternative with the *rarest* character of its trigger (ranked by how
+often it occurs in logs and code), so the engine only stops at a few positions; the rest of each
+trigger is checked with look-arounds. Both find the same occurrences.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 # Characters from most to least frequent in logs and source code (letters by English frequency;
 # separators, digits and log-level capitals are everywhere in logs).
@@ -59,9 +61,28 @@ class TriggerScan:
             branches.append(re.escape(anchor) + "(?:" + "|".join(checks) + ")")
         # each match is the anchor character alone, so overlapping triggers are all found
         self._regex = re.compile("|".join(branches)) if branches else None
+        self._hs = _literal_database(self.literals) if self.literals else None
 
     def scan(self, text: str) -> Iterable[tuple[int, int]]:
         """Yield ``(start, literal index)`` for each trigger occurrence in ``text``."""
+        if self._hs is not None:
+            return self._scan_hs(text)
+        return self._scan_re(text)
+
+    def _scan_hs(self, text: str) -> list[tuple[int, int]]:
+        # Latin-1 keeps one byte per character; the literals are ASCII, so byte and character
+        # matches are the same (a character Latin-1 cannot encode becomes "?", never a literal's)
+        found: list[tuple[int, int]] = []
+        lengths = [len(lit) for lit in self.literals]
+
+        def on_match(n: int, start: int, end: int, flags: int, context: object) -> None:
+            found.append((end - lengths[n], n))
+
+        assert self._hs is not None
+        self._hs.scan(text.encode("latin-1", "replace"), match_event_handler=on_match)
+        return found
+
+    def _scan_re(self, text: str) -> Iterable[tuple[int, int]]:
         if self._regex is None:
             return
         for m in self._regex.finditer(text):
@@ -70,6 +91,23 @@ class TriggerScan:
                 start = pos - offset
                 if start >= 0 and text.startswith(self.literals[n], start):
                     yield start, n
+
+
+def _literal_database(literals: Sequence[str]) -> Any:
+    """The literals as one Hyperscan database, or None without Hyperscan (or with a non-ASCII one)."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    if not all(lit.isascii() for lit in literals):
+        return None
+    db = hyperscan.Database()
+    try:
+        db.compile(expressions=[re.escape(lit).encode("ascii") for lit in literals], ids=list(range(len(literals))),
+                   elements=len(literals), flags=[0] * len(literals))
+    except hyperscan.error:
+        return None
+    return db
 
 
 def line_windows(text: str, hits: Iterable[int], after: int) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ excerpt: the lines they may match on, joined; spans found in the excerpt are map
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -59,7 +59,7 @@ def _table() -> _Table:
     )
 
 
-def _hits(table: _Table, text: str) -> list[list[int]]:
+def _hits(table: _Table, text: str, groups_on: set[int] | None) -> list[list[int]]:
     hits: list[list[int]] = [[] for _ in range(table.n_groups)]
     for start, n in table.exact.scan(text):
         for group in table.exact_groups[n]:
@@ -69,41 +69,56 @@ def _hits(table: _Table, text: str) -> list[list[int]]:
             for group in table.folded_groups[n]:
                 hits[group].append(start)
     for gate, groups in table.gates:
+        if groups_on is not None and groups_on.isdisjoint(groups):
+            continue
         positions = list(gate(text))
         for group in groups:
             hits[group].extend(positions)
     return hits
 
 
-def plan_rules(text: str) -> Iterator[tuple[int, int, str]]:
-    """Every span any rule finds in ``text``, rule by rule in table order (earlier rules win)."""
+def plan_rules(text: str, active: frozenset[int] | None = None) -> Iterator[tuple[int, int, str]]:
+    """Every span any rule finds in ``text``, rule by rule in table order (earlier rules win).
+
+    Args:
+        text: the text to search.
+        active: the indices (in ``rules()``) of the only rules that can match, when known
+            (``_lines`` knows it); None runs them all.
+    """
     table = _table()
-    hits = _hits(table, text)
-    excerpts: dict[tuple[Window, ...], _Excerpt] = {}
+    groups_on = None if active is None else {table.group_of[i] for i in active}
+    hits = _hits(table, text, groups_on)
+    excerpts: dict[tuple[Window, ...], Excerpt] = {}
     keys: dict[int, list[int]] = {}
-    for rule, group in zip(table.rules, table.group_of):
+    for i, (rule, group) in enumerate(zip(table.rules, table.group_of)):
         found = hits[group]
-        if not found:
+        if not found or (active is not None and i not in active):
             continue
-        if rule.mode == "at":
-            for pos in sorted(set(found)):
-                yield from rule.find_at(text, pos)
-        elif rule.mode == "key":
-            if group not in keys:
-                keys[group] = key_starts(text, found)
-            for pos in keys[group]:
-                yield from rule.find_at(text, pos)
+        if rule.mode in ("at", "key"):
+            if rule.mode == "at":
+                starts = sorted(set(found))
+            elif group in keys:
+                starts = keys[group]
+            else:
+                starts = keys[group] = key_starts(text, found)
+            match, first = rule.regex.match, rule.first  # most tries fail at once: no generator per try
+            for pos in starts:
+                if first and text[pos] not in first:
+                    continue
+                m = match(text, pos)
+                if m is not None:
+                    yield from rule.spans_of(m)
         elif rule.mode == "whole":
             yield from rule.find(text)
         else:
             windows = tuple(line_windows(text, found, rule.after))
             excerpt = excerpts.get(windows)
             if excerpt is None:
-                excerpt = excerpts[windows] = _Excerpt(text, windows)
+                excerpt = excerpts[windows] = Excerpt(text, windows)
             yield from excerpt.find(rule)
 
 
-class _Excerpt:
+class Excerpt:
     """Some windows of a text joined into one string, with the way back to the text's offsets."""
 
     def __init__(self, text: str, windows: tuple[Window, ...]) -> None:
@@ -116,7 +131,12 @@ class _Excerpt:
             at += b - a
 
     def find(self, rule: Rule) -> Iterator[Span]:
-        for start, end, label in rule.find(self.text):
+        """The spans ``rule`` finds in the windows, in the text's offsets."""
+        return self.map_back(rule.find(self.text))
+
+    def map_back(self, spans: Iterable[Span]) -> Iterator[Span]:
+        """Excerpt spans in the text's offsets; a span across two windows is dropped."""
+        for start, end, label in spans:
             i = bisect.bisect_right(self._starts, start) - 1
             offset = self._windows[i][0] - self._starts[i]
             if end - self._starts[i] <= self._windows[i][1] - self._windows[i][0]:  # never across a seam

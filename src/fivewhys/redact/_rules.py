@@ -49,6 +49,11 @@ class Rule:
             on the whole text once triggered).
         after: for ``line`` rules, how many lines below a trigger a match may reach.
         gate: finds trigger positions for a pattern without a usable literal (digits, addresses).
+        near: a lookaround-free regex (Hyperscan syntax, ASCII classes, ``(?i)`` in front to
+            ignore case) that every match contains; the lines it covers are all the rule sees
+            (see ``_lines``). Derived from ``pattern`` for the documented prefixes.
+        first: for ``key`` rules, the characters a match can start with ("" for any): the other
+            places around a key are skipped without calling the regex.
     """
 
     label: str
@@ -61,6 +66,8 @@ class Rule:
     mode: Mode = "line"
     after: int = 0
     gate: Gate | None = None
+    near: str = ""
+    first: str = ""
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -69,12 +76,6 @@ class Rule:
     def find(self, text: str) -> Iterator[Span]:
         """Yield the spans this rule redacts anywhere in ``text``."""
         for m in self.regex.finditer(text):
-            yield from self.spans_of(m)
-
-    def find_at(self, text: str, pos: int) -> Iterator[Span]:
-        """Yield the spans of a match starting exactly at ``pos`` (for ``at`` rules)."""
-        m = self.regex.match(text, pos)
-        if m is not None:
             yield from self.spans_of(m)
 
     def spans_of(self, m: re.Match[str]) -> Iterator[Span]:
@@ -92,6 +93,27 @@ def _not_mask(value: str) -> bool:
     """A prefixed token made of one repeated filler (``ghp_xxxx…``) is documentation, not a key."""
     body = value.split("_", 1)[-1] if "_" in value[:12] else value
     return not (ck.is_placeholder(body) or ck.entropy(body) < 2.5 or re.search(r"(.)\1{7,}", body))
+
+
+_FILLER = re.compile(r"([A-Za-z*#])\1{5,}")
+_ALPHABET = re.compile("|".join("abcdefghijklmnopqrstuvwxyz"[i:i + 4] for i in range(23)), re.I)
+
+
+def _slack_ok(value: str) -> bool:
+    """Slack tokens are ``xox?-`` then numeric ids (any digits, ``1111111`` included) and a random
+    part that holds a digit; made-up ones use words, fillers or the alphabet (``xoxb-abcd-…``)."""
+    body = value.split("-", 1)[-1]
+    last = body.rsplit("-", 1)[-1]
+    return (any(c.isdigit() for c in last) and not _FILLER.search(body)
+            and not _ALPHABET.search(body) and not ck.is_placeholder(last))
+
+
+_BEDROCK_HOST = "YmVkcm9jay5hbWF6b25hd3MuY29t"  # base64("bedrock.amazonaws.com")
+
+
+def _bedrock_short_ok(value: str) -> bool:
+    """A short-lived Bedrock key is the base64 of a presigned bedrock.amazonaws.com URL."""
+    return value.removeprefix("bedrock-api-key-").startswith(_BEDROCK_HOST) and _not_mask(value)
 
 
 def _random_not_words(value: str) -> bool:
@@ -113,16 +135,23 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     ("aws-bedrock-key", ('bedrock-api-key-',), r"bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}"),
     ("github-token", ('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'), _B + r"(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}" + _E),
     ("github-token", ('github_pat_',), _B + r"github_pat_[A-Za-z0-9_]{40,}"),
-    ("gitlab-token", ('glpat-', 'glptt-', 'gldt-', 'glrt-', 'glcbt-', 'glimt-', 'glagent-', 'gloas-', 'glsoat-', 'glffct-', 'glft-', 'glrtr-', 'glwt-'), _B + r"gl(?:pat|ptt|dt|rt|cbt|imt|agent|oas|soat|ffct|ft|rtr|wt)-[A-Za-z0-9_\-.]{20,}"),
+    # GitLab's documented lengths: trigger tokens 40, incoming-mail 25, agent 50+, OAuth secrets 64
+    ("gitlab-token", ('glpat-', 'gldt-', 'glrt-', 'glcbt-', 'glsoat-', 'glffct-', 'glft-', 'glrtr-', 'glwt-'), _B + r"gl(?:pat|dt|rt|cbt|soat|ffct|ft|rtr|wt)-[A-Za-z0-9_\-.]{20,}"),
+    ("gitlab-token", ('glptt-',), _B + r"glptt-[A-Za-z0-9_\-]{40}" + _E),
+    ("gitlab-token", ('glimt-',), _B + r"glimt-[A-Za-z0-9_\-]{25}" + _E),
+    ("gitlab-token", ('glagent-',), _B + r"glagent-[A-Za-z0-9_\-]{50,}"),
+    ("gitlab-token", ('gloas-',), _B + r"gloas-[A-Za-z0-9_\-]{64}" + _E),
     ("gitlab-token", ('GR1348941',), _B + r"GR1348941[A-Za-z0-9_\-]{20,}"),
-    ("slack-token", ('xox',), _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{9,}[A-Za-z0-9]"),
+    # possessive, then "ends on a letter or digit": a token cut by a mask (-####) is an example
+    ("slack-token", ('xox',), _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{10,}+(?<=[A-Za-z0-9])(?![#*])"),
     ("slack-token", ('xoxe.',), _B + r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,}"),
     ("slack-webhook", ('hooks.slack.com/',), r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[A-Za-z0-9+/_\-]{20,})"),
     ("stripe-key", ('sk_', 'rk_'), _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}"),
     ("stripe-key", ('whsec_',), _B + r"whsec_[A-Za-z0-9+/]{20,}"),
     ("twilio-key", ('SK',), _B + r"SK[0-9a-fA-F]{32}" + _E),
     ("sendgrid-key", ('SG.',), _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
-    ("anthropic-key", ('sk-ant-',), _B + r"sk-ant-[a-z]+\d*-[A-Za-z0-9_\-]{20,}"),
+    # sk-ant-api03- / sk-ant-admin01-: 93 characters, then "AA"
+    ("anthropic-key", ('sk-ant-',), _B + r"sk-ant-[a-z]+\d\d-[A-Za-z0-9_\-]{93}AA" + _E),
     ("openai-key", ('sk-',), _B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"),
     ("openai-key", ('sk-',), _B + r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
     ("openai-key", ('sk-',), _B + r"sk-[A-Za-z0-9]{48}" + _E),
@@ -139,7 +168,8 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     ("shopify-token", ('shpat_', 'shpca_', 'shppa_', 'shpss_'), _B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" + _E),
     ("vault-token", ('hvs.', 'hvb.', 'hvr.'), _B + r"hv[sbr]\.[A-Za-z0-9_\-]{20,}"),
     ("doppler-token", ('dp.',), _B + r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"),
-    ("sentry-token", ('sntrys_',), _B + r"sntrys_eyJ[A-Za-z0-9+/=_]{40,}"),
+    # org tokens: sntrys_, a base64 JSON payload, "_", a 43-character secret
+    ("sentry-token", ('sntrys_',), _B + r"sntrys_eyJ[A-Za-z0-9+/=]{40,}_[A-Za-z0-9+/]{43}(?![A-Za-z0-9+/])"),
     ("sentry-token", ('sntryu_',), _B + r"sntryu_[a-f0-9]{64}" + _E),
     ("grafana-token", ('glc_', 'glsa_'), _B + r"gl(?:c|sa)_[A-Za-z0-9+/=_]{32,}"),
     ("databricks-token", ('dapi',), _B + r"dapi[a-f0-9]{32}(?:-\d)?" + _E),
@@ -179,6 +209,7 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
 ]
 
 _WORDY_PREFIXES = frozenset({"huggingface-token"})
+_CHECKS: dict[str, Callable[[str], bool]] = {"slack-token": _slack_ok}
 
 # --------------------------------------------------------------------------- private keys
 _PEM_HEAD = r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
@@ -304,8 +335,17 @@ def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
         end = start + len(_trim(m.group(name)))
         if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
             end = _to_end_of_config_line(m, end)
-    if ck.plausible_secret(m.string[start:end], strength):
+    value = m.string[start:end]
+    if groups.get("q") == "`" and any(c.isspace() for c in value):
+        return  # `etcdctl get /x`: a shell command substitution, not a value
+    if ck.plausible_secret(value, strength) and not _names_itself(m.group("key"), value):
         yield start, end, _label_for(m.group("key"))
+
+
+def _names_itself(key: str, value: str) -> bool:
+    """``PASSWORD_FIELD = "password-field"``: a constant holding its own name, not a secret."""
+    k, v = (re.sub(r"[^a-z0-9]", "", x.lower()) for x in (key, value))
+    return len(v) >= 8 and v in k
 
 
 def _to_end_of_config_line(m: re.Match[str], end: int) -> int:
@@ -350,7 +390,7 @@ PHONE = (
     r"|\d{3}[.\-]\d{3}[.\-]\d{4}"
     r"|0\d{1,2}-\d{3,4}-\d{4}|0\d-\d{7})(?![\w\-]|\.\d)"
 )
-PHONE_CONTEXT = r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:\s+(?:is|number|no\.?))?\s*[:=]?\s*(?P<s>\+?1?[3-9]\d{9,10})(?!\d)"
+PHONE_CONTEXT = r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:[ \t]+(?:is|number|no\.?))?[ \t]*[:=]?[ \t]*(?P<s>\+?1?[3-9]\d{9,10})(?!\d)"
 
 
 def _card_spans(m: re.Match[str]) -> Iterator[Span]:
@@ -371,7 +411,7 @@ def _card_spans(m: re.Match[str]) -> Iterator[Span]:
 def _field_number(text: str, start: int, value: str) -> bool:
     """A plain run of digits as the value of a named field (bytes_sent=..., order_number=...) is
     that field's value; only card-like keys make it a card."""
-    before = text[max(0, start - 40):start]
+    before = text[max(0, start - 40, text.rfind("\n", 0, start) + 1):start]
     return value.isdigit() and bool(re.search(r"[\w\"'][\"']?\s*[:=]\s*[\"']?$", before)) and not _CARD_CONTEXT.search(before)
 
 
@@ -414,37 +454,85 @@ def _digit_gate(text: str) -> Iterator[int]:
             pos = -1 if eol < 0 else classes.find(mark, eol)
 
 
+# --------------------------------------------------------------------------- near patterns (see _lines)
+_KW = "(?:" + "|".join(KEY_TRIGGERS) + ")"
+_DIGITS_NEAR = (
+    r"\b\d{4}(?:[ \-]?\d){9}"  # a card: 13+ digits in groups of 4+ (a run may start at any group)
+    r"|\+\d(?:[ .\-()]{0,3}\d){6}|\(\d{3}\)[ .\-]?\d{3}[ .\-]\d{4}|\b\d{3}[.\-]\d{3}[.\-]\d{4}"
+    r"|\b0\d{1,2}-\d{3,4}-\d{4}|\b0\d-\d{7}"
+)
+_NEAR = {
+    "pem": r"-----BEGIN[ A-Z0-9]*PRIVATE KEY",
+    "url": r"(?i)[a-z][a-z0-9+.\-]{1,20}://[^\s:/?#@\"'<>\[\]]*:[^\s/?#\"'<>]+@[a-z0-9\[_]",
+    "curl": r"(?:\s-u|--user)[ \t]",
+    "header": r"(?i)(?:authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)|api-?key)\\?[\"']?[ \t]*[:=]",
+    "cookie": r"(?i)cookie\\?[\"']?[ \t]*[:=]",
+    "sas": r"[?&]sig=[A-Za-z0-9%+/=]{20}",
+    "bundler": r"BUNDLE_[A-Z0-9_]*__",
+    "k8s-data": r"(?:data|stringData):[ \t]*\n",
+    "xml-kv": r"(?i)(?:key|name)=\"[^\"]+\"\s+value=\"",
+    "xml-element": r"(?i)<[\w.\-]*" + _KW + r"[\w.\-]*>\s*[^<>\s]{4}[^<>\s]*\s*</",
+    "k8s-env": r"name:[ \t]*[\"']?[\w.\-]{1,80}[\"']?[ \t]*\r?\n[ \t]*value:",
+    "key-comma": r"(?i)[\"'][\w.\-]*" + _KW + r"[\w.\-]*[\"'][ \t]*,[ \t]*[\"']",
+    "reversed": r"[\"'`][ \t]*(?:===?|!==?)",
+    "assign": (
+        r"(?i)" + _KW + r"[\w.\-]*(?:\\?[\"'])?(?:\[\d*\])?(?:[ \t]+(?:string|str|char|bytes|\[\]byte))?[ \t]*"
+        r"(?:[:=(]|[?.+!]=|[ \t][\"'`])"
+    ),
+    "cli": r"(?i)-[\w\-]*" + _KW + r"[\w\-]*[ \t]+[^\s\"'`\-][^\s\"'`]{3}",
+    "email": r"[A-Za-z0-9._%+\-]@[A-Za-z0-9][A-Za-z0-9.\-]*\.(?:[A-Za-z]{2}|xn--)",
+    "ipv6": r":(?::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:)",
+    "ipv4": r"\d\.\d{1,3}\.\d{1,3}\.\d",
+    "digits": _DIGITS_NEAR,
+    "phone-context": (
+        r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:[ \t]+(?:is|number|no\.?))?"
+        r"[ \t]*[:=]?[ \t]*\+?1?[3-9]\d{9}"
+    ),
+}
+
+
+_ASSIGN_FIRST = "$-_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 def _build_rules() -> list[Rule]:
+    from fivewhys.redact._lines import necessary
+
     kv: dict[str, Any] = {"triggers": KEY_TRIGGERS, "icase": True, "mode": "key"}
     rules = [
-        Rule("private-key", PEM_FULL, _pem_body, triggers=("-----BEGIN",), mode="whole"),
-        Rule("private-key", PEM_CUT, _pem_body, triggers=("-----BEGIN",), mode="whole"),
+        Rule("private-key", PEM_FULL, _pem_body, triggers=("-----BEGIN",), mode="whole", near=_NEAR["pem"]),
+        Rule("private-key", PEM_CUT, _pem_body, triggers=("-----BEGIN",), mode="whole", near=_NEAR["pem"]),
     ]
     for label, triggers, pattern, *mode in PREFIXED:
-        check = _random_not_words if label in _WORDY_PREFIXES else _not_mask
-        rules.append(Rule(label, pattern, check, triggers=triggers, mode=mode[0] if mode else "at"))
+        check = _CHECKS.get(label) or (_random_not_words if label in _WORDY_PREFIXES else _not_mask)
+        if triggers == ("bedrock-api-key-",):
+            check = _bedrock_short_ok
+        elif label == "anthropic-key":
+            check = ck.has_alnum  # the exact length and the "AA" end are the evidence
+        rules.append(Rule(label, pattern, check, triggers=triggers, mode=mode[0] if mode else "at", near=necessary(pattern)))
     rules += [
-        Rule("discord-token", DISCORD, _not_mask, gate=_regex_gate(_DISCORD_GATE)),
-        Rule("url-credentials", URL_CREDS, _userinfo_ok, triggers=("@",)),
-        Rule("basic-auth", CURL_USER, _userinfo_ok, triggers=("-u", "--user")),
-        Rule("auth-header", HEADER, spans=_header_spans, **kv),
-        Rule("cookie", COOKIE, spans=_cookie_spans, **kv),
-        Rule("azure-sas", AZURE_SAS, ck.looks_random, **kv),
-        Rule("bundler-credentials", BUNDLER, _userinfo_ok, **kv),
-        Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans, triggers=("data:",), icase=True, mode="whole"),
-        Rule("key", XML_KV, spans=_kv_spans, triggers=('value="',), icase=True),
-        Rule("key", XML_ELEMENT, spans=_kv_spans, **kv),
-        Rule("key", K8S_ENV, spans=_kv_spans, triggers=("name:",), icase=True, after=1),
-        Rule("key", KEY_COMMA, spans=_kv_spans, **kv),
-        Rule("key", REVERSED, spans=_kv_spans, triggers=("==", "!=")),
-        Rule("key", ASSIGN, spans=_kv_spans, **kv),
-        Rule("key", CLI_FLAG, spans=_cli_spans, **kv),
-        Rule("EMAIL", EMAIL, triggers=("@",)),
-        Rule("IP", IPV6, ck.ipv6_ok, gate=_regex_gate(_IPV6_GATE)),  # before IPv4: ::ffff:192.0.2.1 is one address
-        Rule("IP", IPV4, ck.ipv4_ok, gate=_regex_gate(_IPV4_GATE)),
-        Rule("CARD", CARD, spans=_card_spans, gate=_digit_gate),
-        Rule("PHONE", PHONE, _phone_ok, gate=_digit_gate),
-        Rule("PHONE", PHONE_CONTEXT, gate=_digit_gate),
+        Rule("discord-token", DISCORD, _not_mask, gate=_regex_gate(_DISCORD_GATE), near=necessary(DISCORD)),
+        Rule("url-credentials", URL_CREDS, _userinfo_ok, triggers=("@",), near=_NEAR["url"]),
+        Rule("basic-auth", CURL_USER, _userinfo_ok, triggers=("-u", "--user"), near=_NEAR["curl"]),
+        Rule("auth-header", HEADER, spans=_header_spans, **kv, first="aApPxX", near=_NEAR["header"]),
+        Rule("cookie", COOKIE, spans=_cookie_spans, **kv, first="cCsS\u017f", near=_NEAR["cookie"]),
+        Rule("azure-sas", AZURE_SAS, ck.looks_random, **kv, first="?&", near=_NEAR["sas"]),
+        Rule("bundler-credentials", BUNDLER, _userinfo_ok, **kv, first="B", near=_NEAR["bundler"]),
+        Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans, triggers=("data:",), icase=True, mode="whole",
+             near=_NEAR["k8s-data"]),
+        Rule("key", XML_KV, spans=_kv_spans, triggers=('value="',), icase=True, near=_NEAR["xml-kv"]),
+        Rule("key", XML_ELEMENT, spans=_kv_spans, **kv, first="<", near=_NEAR["xml-element"]),
+        Rule("key", K8S_ENV, spans=_kv_spans, triggers=("name:",), icase=True, after=1, near=_NEAR["k8s-env"]),
+        Rule("key", KEY_COMMA, spans=_kv_spans, **kv, first="\"'", near=_NEAR["key-comma"]),
+        Rule("key", REVERSED, spans=_kv_spans, triggers=("==", "!="), near=_NEAR["reversed"]),
+        Rule("key", ASSIGN, spans=_kv_spans, **kv, first=_ASSIGN_FIRST, near=_NEAR["assign"]),
+        Rule("key", CLI_FLAG, spans=_cli_spans, **kv, first="-", near=_NEAR["cli"]),
+        Rule("EMAIL", EMAIL, triggers=("@",), near=_NEAR["email"]),
+        # before IPv4: ::ffff:192.0.2.1 is one address
+        Rule("IP", IPV6, ck.ipv6_ok, gate=_regex_gate(_IPV6_GATE), near=_NEAR["ipv6"]),
+        Rule("IP", IPV4, ck.ipv4_ok, gate=_regex_gate(_IPV4_GATE), near=_NEAR["ipv4"]),
+        Rule("CARD", CARD, spans=_card_spans, gate=_digit_gate, near=_NEAR["digits"]),
+        Rule("PHONE", PHONE, _phone_ok, gate=_digit_gate, near=_NEAR["digits"]),
+        Rule("PHONE", PHONE_CONTEXT, gate=_digit_gate, near=_NEAR["phone-context"]),
     ]
     return rules
 
