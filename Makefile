@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine (Python >= 3.11 and git needed):
 #   make demo   build .venv if needed, then analyze the bundled example incident (offline, no key)
-#   make test   build .venv if needed, then run the test suite
+#   make test   build .venv if needed, then type-check (mypy --strict) and run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -21,6 +21,7 @@ demo: $(STAMP)
 	cd $(EXAMPLE) && ../../$(BIN)/fivewhys analyze --offline "$$(cat incident.txt)"
 
 test: $(STAMP)
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 eval: $(STAMP)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-from .detect import FORMATS, detect
+from .detect import detect
+from .formats import FORMATS
 from .model import FileResult, Finding
 from .rawlog import analyze_log
 from .results import read_results

@@ -109,10 +109,12 @@ def _choose_origin(env: CheckEnv, git: Git, index: RepoIndex, lines: list[str], 
             break
     if producer is not None and _changed_recently(git, producer, onset):
         return producer
-    exclude = {producer[0] if producer else "", crash.function if crash else ""}
-    for group in (lambda: _field_assigners(env, git, index, lines[line - 1], exclude),
-                  lambda: _caller_candidates(env, git, index, exclude) if _uses_parameter(lines, line, language)
-                  else []):
+    exclude = {producer[0] if producer else "", (crash.function or "") if crash else ""}
+    groups: list[Callable[[], list[Candidate]]] = [
+        lambda: _field_assigners(env, git, index, lines[line - 1], exclude),
+        lambda: _caller_candidates(env, git, index, exclude) if _uses_parameter(lines, line, language) else [],
+    ]
+    for group in groups:
         recent = [(c, _last_change(git, c[1], c[0], onset)) for c in group()]
         dated = [(c, when) for c, when in recent if when is not None and _within(when.date, onset)]
         if dated:

@@ -127,8 +127,8 @@ def _classification(state: AnalysisState, pattern: Pattern | None) -> Classifica
                               observability=pattern.observability, fingerprint=fingerprint(state))
     # No pattern explained it: read the user's own words, the only evidence of what kind of failure it is.
     words = state.incident.description.lower()
-    kind = next((k for rx, k in _TYPE_WORDS if re.search(rx, words)), "runtime")
-    seen = next((o for rx, o in _OBSERVABILITY_WORDS if re.search(rx, words)), "deterministic")
+    kind: ErrorType = next((k for rx, k in _TYPE_WORDS if re.search(rx, words)), "runtime")
+    seen: Observability = next((o for rx, o in _OBSERVABILITY_WORDS if re.search(rx, words)), "deterministic")
     return Classification(severity=_severity(state, "medium"), type=kind, observability=seen,
                           fingerprint=fingerprint(state))
 
