@@ -109,3 +109,67 @@ def test_template_spike_found_at_the_known_onset(tmp_path: Path) -> None:
     pool = next(r for t, r in rates.items() if t.startswith("pool exhausted"))
     per_minute = {m.minute: m.count for m in pool.per_minute}
     assert per_minute[ONSET + timedelta(minutes=5)] == 20 and per_minute[START + timedelta(minutes=5)] == 1
+
+
+def _block_text_lines() -> list[str]:
+    """Sorted text with the shapes the block path must leave to the exact reader: a level word on
+    a continuation line, long multi-line records, deploy words, non-ASCII, mixed stamp forms."""
+    rng = random.Random(5)
+    lines = []
+    for i in range(6000):
+        moment = START + timedelta(seconds=i // 3, microseconds=rng.randint(0, 999) * 1000)
+        stamp = moment.strftime("%Y-%m-%d %H:%M:%S,%f")[:-3] if i % 500 else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+        level = rng.choice(("INFO", "INFO", "DEBUG", "info", "WARN", "ERROR", "TRACE"))
+        lines.append(f"{stamp} {level} served {i} in {rng.randint(1, 9)}ms")
+        roll = rng.random()
+        if roll < 0.02:
+            lines += ["ERROR: this continuation names a level", "  at x.y(z.java:1)"]
+        elif roll < 0.03:
+            lines[-1] = f"{stamp} INFO deployed version 2.{i}"
+        elif roll < 0.04:
+            lines[-1] = f"{stamp} INFO naïve café {i}"
+    return lines
+
+
+def _block_json_lines() -> list[str]:
+    rng = random.Random(6)
+    lines = []
+    for i in range(6000):
+        moment = START + timedelta(seconds=i // 3, milliseconds=rng.randint(0, 999))
+        entry: dict[str, object] = {
+            "timestamp": moment.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": rng.choice(("INFO", "DEBUG", "info", "WARN", "ERROR")),
+            "service": rng.choice(("cart", "pay")), "version": "2.0" if i > 4000 else "1.9",
+            "message": f"request {i} served", "n": rng.randint(1, 9),
+        }
+        if rng.random() < 0.01:
+            entry["error"] = {"type": "KeyError", "stack_trace": "Traceback\n  File x\nKeyError: 1"}
+        if rng.random() < 0.01:
+            entry["level"] = "warning"
+        lines.append(json.dumps(entry))
+        if rng.random() < 0.005:
+            lines.append('{"timestamp": "2024-05-01T11:00:00Z", "level": "INFO", "level": "ERROR"}')
+    return lines
+
+
+@pytest.mark.parametrize("kind", ["json", "text"])
+def test_block_path_equals_the_full_parse(tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fivewhys.evidence.logs import blocks
+
+    monkeypatch.setattr(blocks, "BLOCK", 16 << 10)  # many blocks: records and minutes cross their edges
+    path = tmp_path / ("app.jsonl" if kind == "json" else "app.log")
+    path.write_text("\n".join(_block_json_lines() if kind == "json" else _block_text_lines()) + "\n")
+    edge = START + timedelta(minutes=10, seconds=20, milliseconds=500)  # inside a minute
+    for since, until in ((None, None), (edge, START + timedelta(minutes=25, seconds=7)), (edge, None)):
+        fast = stats([path], since, until)
+        assert fast.model_dump() == _stats([path], since, until, None, lean=False).model_dump()
+        assert fast.records > 100
+
+
+@pytest.mark.parametrize("kind", ["json", "text"])
+def test_block_path_on_the_lean_samples(tmp_path: Path, kind: str) -> None:
+    rng = random.Random(11)
+    path = tmp_path / ("app.jsonl" if kind == "json" else "app.log")
+    path.write_text("\n".join(_json_lines(rng) if kind == "json" else _text_lines(rng)) + "\n")
+    for since, until in ((None, None), (START + timedelta(minutes=10, seconds=30), START + timedelta(minutes=30))):
+        assert stats([path], since, until).model_dump() == _stats([path], since, until, None, lean=False).model_dump()

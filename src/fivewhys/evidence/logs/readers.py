@@ -145,33 +145,52 @@ class LogReader:
             lean: read the timestamp and level of common lines straight from their bytes (see
                 light.py); message and fields are parsed only when read. Same records either way.
         """
-        builder = RecordBuilder(self.path, self.parse_line)
-        quick = LEAN.get(self.layouts[0]) if lean and len(self.layouts) == 1 else None
+        assembler = Assembler(self, lean)
         for number, raw in enumerate(self.lines(), 1):
-            known = quick(raw) if quick is not None else None
-            if known is not None:
-                done = builder.close()
-                if done is not None:
-                    yield done
-                builder.start_lean(number, decode(raw), known)
-                continue
-            text = decode(raw)
-            parsed = self.parse_line(text) if text.strip() else None
-            if parsed is None and builder.open and self._continues(text):
-                if builder.continue_with(number, text):
-                    continue
-            done = builder.close()
+            done = assembler.feed(number, raw)
             if done is not None:
                 yield done
-            if parsed is None:
-                if text.strip():
-                    self.unparsed_lines += 1
-                    builder.start(number, text, Parsed(None, None, text))
-                continue
-            builder.start(number, text, parsed)
-        done = builder.close()
+        done = assembler.finish()
         if done is not None:
             yield done
+
+
+class Assembler:
+    """Turns a file's lines, fed one at a time in order, into records (the rule of `light_records`).
+
+    The block scanner (blocks.py) feeds only the lines it cannot summarise in bulk, so the record
+    boundaries, continuation lines and counters stay exactly those of a line-by-line read.
+    """
+
+    def __init__(self, reader: LogReader, lean: bool) -> None:
+        self.reader = reader
+        self.builder = RecordBuilder(reader.path, reader.parse_line)
+        self.quick = LEAN.get(reader.layouts[0]) if lean and len(reader.layouts) == 1 else None
+
+    def feed(self, number: int, raw: bytes) -> Light | None:
+        """Read line `number` (1-based, with its ending); the record it closes, if any."""
+        builder, reader = self.builder, self.reader
+        known = self.quick(raw) if self.quick is not None else None
+        if known is not None:
+            done = builder.close()
+            builder.start_lean(number, decode(raw), known)
+            return done
+        text = decode(raw)
+        parsed = reader.parse_line(text) if text.strip() else None
+        if parsed is None and builder.open and reader._continues(text) and builder.continue_with(number, text):
+            return None
+        done = builder.close()
+        if parsed is None:
+            if text.strip():
+                reader.unparsed_lines += 1
+                builder.start(number, text, Parsed(None, None, text))
+            return done
+        builder.start(number, text, parsed)
+        return done
+
+    def finish(self) -> Light | None:
+        """The last record, once every line was fed."""
+        return self.builder.close()
 
 
 class RecordBuilder:
@@ -195,6 +214,11 @@ class RecordBuilder:
         """Start a record whose timestamp and level a lean classifier read (parsed on demand)."""
         self.open, self._start, self._parsed, self._lean, self._lines, self._blank = (
             True, number, None, known, [text], 0)
+
+    @property
+    def first_line(self) -> str | None:
+        """The first line of the record being built, if one is open."""
+        return self._lines[0] if self.open else None
 
     def continue_with(self, number: int, text: str) -> bool:
         """Append a continuation line; False when the record is full (start a new one)."""

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from fivewhys.evidence.logs import blocks
 from fivewhys.evidence.logs import filters as flt
 from fivewhys.evidence.logs import timestamps as ts
-from fivewhys.evidence.logs.light import Light
+from fivewhys.evidence.logs.light import Light, fast_stamp
 from fivewhys.evidence.logs.model import (
     LogRecord,
     LogStats,
@@ -45,6 +46,7 @@ BASELINE_MINUTES = 30
 MAX_SERIES_MINUTES = 60 * 24 * 62
 """Spikes are looked for in the first two months of minutes at most."""
 _MINUTE = timedelta(minutes=1)
+_MINUTE_END = timedelta(seconds=59, microseconds=999999)
 _WARN = ts.LEVEL_RANK["WARN"]
 _ERROR = ts.LEVEL_RANK["ERROR"]
 
@@ -89,8 +91,11 @@ class _Accumulator:
     """What a lean sig means: (service, version), learned the first time the sig is parsed."""
     records: int = 0
     levels: dict[str, int] = field(default_factory=dict)
-    first: tuple[datetime, datetime] | None = None
-    last: tuple[datetime, datetime] | None = None
+    file_index: int = 0
+    first: tuple[datetime, tuple[int, int], datetime] | None = None
+    """(key, (file, line), stamp) of the earliest stamp; the first in file order among equal keys."""
+    last: tuple[datetime, tuple[int, int], datetime] | None = None
+    """(key, (-file, -line), stamp) of the latest stamp; likewise the first in file order."""
     first_warning: Light | None = None
     last_warning: Light | None = None
     first_error: Light | None = None
@@ -141,13 +146,8 @@ class _Accumulator:
         self.records += 1
         key = record.level or "NONE"
         self.levels[key] = self.levels.get(key, 0) + 1
-        stamp = record.timestamp
-        if stamp is not None:
-            order = _key(stamp)
-            if self.first is None or order < self.first[0]:
-                self.first = (order, stamp)
-            if self.last is None or self.last[0] < order:
-                self.last = (order, stamp)
+        if record.timestamp is not None:
+            self._bound(record.timestamp, record.line)
         if rank >= _WARN:
             self.first_warning = self.first_warning or record
             self.last_warning = record
@@ -155,6 +155,76 @@ class _Accumulator:
                 self.first_error = self.first_error or record
         if len(self.markers) < MAX_MARKERS and self._is_marker(record):
             self.markers.append(record)
+
+    def _bound(self, stamp: datetime, line: int) -> None:
+        """Offer a stamp (of `line` of the current file) as the first and the last one."""
+        order = _key(stamp)
+        first = (order, (self.file_index, line), stamp)
+        if self.first is None or first[:2] < self.first[:2]:
+            self.first = first
+        last = (order, (-self.file_index, -line), stamp)
+        if self.last is None or self.last[:2] < last[:2]:
+            self.last = last
+
+    def _state(self, minute: datetime) -> str:
+        """Whether the records of a minute (UTC start) are all inside the window, all out, or some."""
+        if not self.windowed:
+            return "in"
+        end = minute + _MINUTE_END
+        since, until = self.since_key, self.until_key
+        if (since is not None and end < since) or (until is not None and until < minute):
+            return "out"
+        inside = (since is None or since <= minute) and (until is None or end <= until)
+        return "in" if inside else "edge"
+
+    def versions_fit(self, seen: dict[str, set[str]]) -> bool:
+        """Whether a block's plain lines (service -> its one version) can change no version."""
+        return all(self.versions.get(service, v) == v for service, values in seen.items() for v in values)
+
+    def add_bulk(self, bulk: blocks.Bulk) -> None:
+        """Count a block's plain INFO-or-below lines (see blocks.py), exactly as `add` would."""
+        states = {self._state(bulk.minute_keys[(k[0], k[1])]) for k in bulk.groups}
+        if states <= {"out"}:
+            return
+        if states == {"in"} and self._bulk_bounds(bulk):
+            for (_, _, token, service, version), n in bulk.groups.items():
+                if n > 0:
+                    self._count_plain(bulk.level(token), n, service, version)
+            return
+        for line, (_, _, token, service, version), raw in bulk.plain_lines():
+            stamp = fast_stamp(raw)
+            if stamp is not None and self.inside(stamp):  # never None: the minute parsed
+                self._count_plain(bulk.level(token), 1, service, version)
+                self._bound(stamp, line)
+
+    def _count_plain(self, level: str, n: int, service: bytes | None, version: bytes | None) -> None:
+        self.records += n
+        self.levels[level] = self.levels.get(level, 0) + n
+        if version is not None:
+            self.versions.setdefault((service or b"").decode(), version.decode())
+
+    def _bulk_bounds(self, bulk: blocks.Bulk) -> bool:
+        """First/last stamps of a block whose plain lines are all inside, by comparing their bytes;
+        False when their forms differ (zone, `T`, fraction length or separator) and bytes would not
+        sort as time."""
+        zones = {k[1] for k in bulk.groups}
+        if len(zones) != 1 or len({k[0][10:11] for k in bulk.groups}) != 1:
+            return False
+        stamps: list[bytes] = list(map(bulk.shape.getter("stamp"), bulk.items))
+        joined = b"".join(stamps)
+        if len(set(map(len, stamps)) - {0}) != 1 or (b"," in joined and b"." in joined):
+            return False
+        zone, minutes = zones.pop(), [bulk.minute_keys[(k[0], k[1])] for k in bulk.groups]
+        if self.first is None or min(minutes) <= self.first[0]:
+            self._bound_at(bulk, stamps, min(filter(None, stamps)), zone)
+        if self.last is None or self.last[0] <= max(minutes) + _MINUTE_END:
+            self._bound_at(bulk, stamps, max(stamps), zone)
+        return True
+
+    def _bound_at(self, bulk: blocks.Bulk, stamps: list[bytes], best: bytes, zone: bytes) -> None:
+        stamp = fast_stamp(best + zone)
+        if stamp is not None:
+            self._bound(stamp, bulk.first_line + stamps.index(best))
 
     def _is_marker(self, record: Light) -> bool:
         deploy = record.hint is not False and _DEPLOY.search(record.first_message_line) is not None
@@ -197,19 +267,25 @@ def stats(
     Raises:
         InputError: a path is missing or binary.
     """
-    return _stats(paths, since, until, onset, lean=True)
+    return _stats(paths, since, until, onset, lean=True, use_blocks=True)
 
 
 def _stats(
     paths: list[Path], since: datetime | None, until: datetime | None, onset: datetime | None, lean: bool,
+    use_blocks: bool = False,
 ) -> LogStats:
-    """`stats`; `lean=False` parses every line fully (the reference the lean path must equal)."""
+    """`stats`; `lean=False` parses every line fully (the reference the lean and block paths must
+    equal); `use_blocks` counts plain lines per block (blocks.py)."""
     acc = _Accumulator(since, until, LogStats(files=list(paths)))
     until_key = acc.until_key
-    for path in paths:
+    for acc.file_index, path in enumerate(paths):
         reader = open_log(path)
         effective: datetime | None = None
-        for record in reader.light_records(lean=lean):
+        items = blocks.scan(reader, acc.versions_fit) if use_blocks else reader.light_records(lean=lean)
+        for record in items:
+            if isinstance(record, blocks.Bulk):
+                acc.add_bulk(record)
+                continue
             if record.timestamp is not None:
                 effective = record.timestamp
             if until_key is not None and effective is not None and until_key < _key(effective):
@@ -227,8 +303,8 @@ def _record(light: Light | None) -> LogRecord | None:
 def _finish(acc: _Accumulator, onset: datetime | None) -> LogStats:
     out = acc.out
     out.records, out.levels = acc.records, acc.levels
-    out.first_timestamp = acc.first[1] if acc.first else None
-    out.last_timestamp = acc.last[1] if acc.last else None
+    out.first_timestamp = acc.first[2] if acc.first else None
+    out.last_timestamp = acc.last[2] if acc.last else None
     out.first_warning, out.last_warning = _record(acc.first_warning), _record(acc.last_warning)
     out.first_error = _record(acc.first_error)
     out.deploy_markers = [m.to_record() for m in acc.markers]

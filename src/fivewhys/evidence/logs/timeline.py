@@ -6,6 +6,7 @@ import heapq
 from datetime import date, datetime, time, timezone, tzinfo
 from pathlib import Path
 
+from fivewhys.evidence.logs import blocks
 from fivewhys.evidence.logs import filters as flt
 from fivewhys.evidence.logs import timestamps as ts
 from fivewhys.evidence.logs.light import Light
@@ -13,6 +14,7 @@ from fivewhys.evidence.logs.model import LogRecord
 from fivewhys.evidence.logs.readers import open_log
 
 _DAWN = datetime.min.replace(tzinfo=timezone.utc)
+_INFO = ts.LEVEL_RANK["INFO"]
 
 
 def timeline(
@@ -50,8 +52,11 @@ def timeline(
     heap: list[tuple[tuple[float, int, int], int, Light]] = []
     seq = 0
     for file_index, path in enumerate(paths):
-        # lean records: only the kept ones are parsed in full and turned into LogRecords
-        for effective, record in flt.with_effective_time(open_log(path).light_records(lean=True)):
+        # lean records: only the kept ones are parsed in full and turned into LogRecords; above
+        # INFO, the plain INFO-or-below lines are never kept, so they are skipped in blocks
+        reader = open_log(path)
+        items = blocks.records(blocks.scan(reader)) if rank > _INFO else reader.light_records(lean=True)
+        for effective, record in flt.with_effective_time(items):
             if not _keep(record, effective, since, until, rank, wanted):
                 continue
             key = _sort_key(effective, file_index, record.line)
