@@ -329,6 +329,15 @@ class Git:
         args += [f"--since={since.isoformat()}"] if since else []
         return self._log(*args, "HEAD", "--", *(paths or []))
 
+    def word_changes(self, word: str, max_count: int = 5, paths: list[str] | None = None) -> list[Commit]:
+        """Commits whose added or removed lines hold ``word`` as a whole word, newest first.
+
+        Unlike ``-S``, a rename that keeps the word as a substring (``REDIS_URL`` ->
+        ``CACHE_REDIS_URL``, ``"Orders"`` -> ``"OrdersDb"``) still shows: the old line had the word.
+        """
+        bounded = f"(^|[^A-Za-z0-9_]){_ere(word)}([^A-Za-z0-9_]|$)"
+        return self._log(f"--max-count={max_count}", "--name-only", f"-G{bounded}", "HEAD", "--", *(paths or []))
+
     def reverts(self, since: datetime | None = None, max_count: int = 200) -> dict[str, Commit]:
         """Reverted commit sha -> the commit that reverted it (from "This reverts commit <sha>")."""
         args = ["log", f"--max-count={max_count}", "--grep=This reverts commit", f"--format={_FORMAT}%x1f%b"]
@@ -576,6 +585,11 @@ def _language(path: str) -> str | None:
     return {"py": "python", "js": "javascript", "ts": "javascript", "mjs": "javascript", "jsx": "javascript",
             "tsx": "javascript", "go": "go", "rb": "ruby", "java": "jvm", "kt": "jvm", "scala": "jvm",
             "cs": "dotnet", "php": "php", "rs": "rust"}.get(ext)
+
+
+def _ere(text: str) -> str:
+    """Escape text for a POSIX extended regex (what ``-G`` takes)."""
+    return re.sub(r"([.\[\]*^$\\+?(){}|])", r"\\\1", text)
 
 
 def _bre(text: str) -> str:

@@ -122,12 +122,30 @@ def _choose_origin(env: CheckEnv, git: Git, index: RepoIndex, lines: list[str], 
     return producer
 
 
+_MISSING_MEMBER = re.compile(r"undefined method [`'](\w+[?!]?)'|has no attribute '(\w+)'|reading '(\w+)'"
+                             r"|Cannot read propert(?:y|ies) '(\w+)'|call(?:ing)? (?:member function |method )?(\w+)\(\) on null")
+
+
+def _missing_fields(text: str, message: str) -> list[str]:
+    """Fields on the failing line that the error says are missing: one indexed there (``r.nodes[id]``:
+    the map is nil), or the one whose member the error could not reach (``tracking.eta.strftime``
+    with "undefined method `strftime' for nil": ``eta`` is the nil one)."""
+    fields = re.findall(r"\b\w+\.(\w+)\s*\[", text)
+    m = _MISSING_MEMBER.search(message)
+    member = next((g for g in m.groups() if g), None) if m else None
+    if member:
+        fields += re.findall(rf"\.(\w+)\s*(?:&|\?)?\.{re.escape(member)}\b", text)
+    return list(dict.fromkeys(fields))
+
+
 def _field_assigners(env: CheckEnv, git: Git, index: RepoIndex, text: str, exclude: set[str]) -> list[Candidate]:
-    """A field indexed on the failing line (``r.nodes[id] = n``: the map may be nil) is only as good as
-    the code that sets it: the functions that assign the field."""
+    """A missing field is only as good as the code that sets it: the functions that assign it
+    (``eta = ...``, ``eta: ...``, ``"eta" => ...``)."""
     out: list[Candidate] = []
-    for field_name in dict.fromkeys(re.findall(r"\b\w+\.(\w+)\s*\[", text)):
-        for path, hit, _ in git.grep(rf"\b{re.escape(field_name)}\s*(?::(?![:=])|=(?!=))", max_hits=10):
+    for field_name in _missing_fields(text, env.state.facts.message or ""):
+        name = re.escape(field_name)
+        assign = rf"(?<![.\w]){name}\s*(?::(?![:=])|=(?![=>]))|[\"']{name}[\"']\s*(?:=>|:)|:{name}\s*=>"
+        for path, hit, _ in git.grep(assign, max_hits=10):
             lines = index.read_lines(path)
             found = enclosing_function(lines, hit, env.state.facts.language) if lines else None
             if lines and found and found[0] not in exclude and all(c[0] != found[0] for c in out):
@@ -331,7 +349,7 @@ def _follow_trace(env: CheckEnv, text: str, out: CheckOutcome) -> CheckOutcome:
 
 CONFIG_FILES = ["*.json", "*.yaml", "*.yml", "*.toml", "*.ini", "*.cfg", "*.conf", "*.env", ".env*", "*.properties",
                 "*.config", "*.xml", "*.tf", "*.tfvars", "Dockerfile", "*.dockerfile"]
-_LITERAL = re.compile(r"[\"']([A-Za-z_][\w.:-]{2,60})[\"']")
+_LITERAL = re.compile(r"[\"']([A-Za-z_][\w.:-]{2,60})[\"']|process\.env\.([A-Za-z_]\w*)|\bENV\.fetch\(:(\w+)")
 
 
 def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
@@ -345,20 +363,28 @@ def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
     git, index = env.git, env.index
     if git is None or index is None:
         return CheckOutcome()
+    near = _config_near_crash(env, git, index, env.state.facts.crash_location)
     if not key or key.startswith("the "):
-        return _config_near_crash(env, git, index)
+        return near
+    if near.commit is None:  # no crash frame in the repo: start from the code that holds the value
+        code = next(((p, n) for p, n, _ in git.grep(re.escape(key), max_hits=5) if p.endswith(_CODE)), None)
+        if code is not None:
+            near = _config_near_crash(env, git, index, Location(file=code[0], line=code[1]))
+    onset = aware(env.state.facts.onset)
+    named = next((c for c in git.pickaxe(key, max_count=5) if onset is None or c.date <= onset), None)
+    if near.commit is not None and (named is None or near.commit.date > named.date.isoformat()):
+        return near  # the config the crashing code reads changed after the value in the error did
     out = CheckOutcome()
     for path, line, text in git.grep(re.escape(key), max_hits=3):
         out.evidence.append(env.book.add("config" if not path.endswith(_CODE) else "source", f"{path}:{line}",
                                          text.strip(), note=f"reads or sets {key}"))
         out.location = out.location or Location(file=path, line=line)
         out.delta += 0.05
-    for commit in git.pickaxe(key, max_count=5)[:1]:
-        ref = CommitRef(sha=commit.sha, subject=commit.subject, author=commit.author, date=commit.date.isoformat())
-        out.commit = ref
-        out.evidence.append(env.book.add("commit", f"commit:{commit.sha}", commit.subject,
+    if named is not None:
+        out.commit = CommitRef(sha=named.sha, subject=named.subject, author=named.author, date=named.date.isoformat())
+        out.evidence.append(env.book.add("commit", f"commit:{named.sha}", named.subject,
                                          note=f"last commit that added or removed {key}"))
-        out.values.update(commit=commit.sha[:10], commit_subject=commit.subject)
+        out.values.update(commit=named.sha[:10], commit_subject=named.subject)
         out.delta += 0.15
     return out
 
@@ -366,15 +392,16 @@ def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
 _CODE = (".py", ".js", ".ts", ".go", ".java", ".kt", ".rb", ".cs", ".php", ".rs")
 
 
-def _config_near_crash(env: CheckEnv, git: Git, index: RepoIndex) -> CheckOutcome:
-    crash = env.state.facts.crash_location
+def _config_near_crash(env: CheckEnv, git: Git, index: RepoIndex, crash: Location | None) -> CheckOutcome:
     lines = index.read_lines(crash.file) if crash and crash.line else None
     if not lines or crash is None or crash.line is None:
         return CheckOutcome()
-    region = "\n".join(lines[max(0, crash.line - 4): crash.line + 2])
     onset = aware(env.state.facts.onset)
-    for key in dict.fromkeys(_LITERAL.findall(region)):
-        for commit in git.pickaxe(f'"{key}"', max_count=3, paths=CONFIG_FILES):
+    # Nearest lines first: the key read on the failing line beats a module name three lines up.
+    order = sorted(range(max(1, crash.line - 3), min(len(lines), crash.line + 1) + 1), key=lambda n: abs(n - crash.line))
+    keys = [next(g for g in groups if g) for n in order for groups in _LITERAL.findall(lines[n - 1])]
+    for key in dict.fromkeys(keys):
+        for commit in git.word_changes(key, max_count=3, paths=CONFIG_FILES):
             if onset is not None and commit.date > onset:
                 continue
             return _config_change(env, git, key, commit)
