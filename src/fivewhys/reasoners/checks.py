@@ -396,9 +396,9 @@ def _config_near_crash(env: CheckEnv, git: Git, index: RepoIndex, crash: Locatio
     lines = index.read_lines(crash.file) if crash and crash.line else None
     if not lines or crash is None or crash.line is None:
         return CheckOutcome()
-    onset = aware(env.state.facts.onset)
+    onset, at = aware(env.state.facts.onset), crash.line
     # Nearest lines first: the key read on the failing line beats a module name three lines up.
-    order = sorted(range(max(1, crash.line - 3), min(len(lines), crash.line + 1) + 1), key=lambda n: abs(n - crash.line))
+    order = sorted(range(max(1, at - 3), min(len(lines), at + 1) + 1), key=lambda n: abs(n - at))
     keys = [next(g for g in groups if g) for n in order for groups in _LITERAL.findall(lines[n - 1])]
     for key in dict.fromkeys(keys):
         for commit in git.word_changes(key, max_count=3, paths=CONFIG_FILES):
