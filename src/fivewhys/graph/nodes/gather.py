@@ -111,9 +111,14 @@ def _note_cascade(first_error: LogRecord | None, facts: Facts, book: EvidenceBoo
         facts.onset = first_error.timestamp
 
 
+DEPLOY_LAG = timedelta(minutes=2)
+"""A rollout is often logged when it completes ("6/6 pods ready"), seconds after its first errors."""
+
+
 def _note_deploy(markers: list[LogRecord], facts: Facts, book: EvidenceBook) -> None:
     onset = aware(facts.onset)
-    before = [m for m in markers if m.timestamp is not None and (onset is None or aware(m.timestamp) <= onset)]  # type: ignore[operator]
+    before = [m for m in markers if m.timestamp is not None
+              and (onset is None or aware(m.timestamp) <= onset + DEPLOY_LAG)]  # type: ignore[operator]
     if not before:
         return
     last = before[-1]
