@@ -56,3 +56,20 @@ def test_value_from_a_callee_points_at_the_callee_and_its_change(repo_builder) -
     assert (rc.location.file, rc.location.function) == ("fx/rates.py", "rate")  # type: ignore[union-attr]
     assert rc.commit is not None and rc.commit.subject == "Do not raise for unknown currencies"
     assert "return None" in rc.statement
+
+
+def test_log_only_pool_exhaustion_finds_the_pool_size_change(repo_builder) -> None:  # type: ignore[no-untyped-def]
+    repo = repo_builder("ledger")
+    db = 'package store\n\nfunc Open(dsn string) *Pool {\n\tcfg := parse(dsn)\n\tcfg.MaxConns = {n}\n\treturn connect(cfg)\n}\n'
+    repo.commit({"internal/store/db.go": db.replace("{n}", "40")}, "Ledger store", "2026-04-01T09:00:00+00:00")
+    repo.commit({"internal/store/db.go": db.replace("{n}", "4")}, "Cap pool connections per pod",
+                "2026-04-27T16:00:00+00:00", "Kai Lund")
+    repo.commit({"README.md": "ledger\n"}, "Docs", "2026-04-28T08:00:00+00:00")
+    lines = [f'{{"timestamp": "2026-04-28T12:00:{s:02d}Z", "level": "error", "message": "transfer failed", '
+             f'"error": "acquire connection: context deadline exceeded"}}\n' for s in range(0, 60, 5)]
+    (repo.root / "ledger.jsonl").write_text("".join(lines))
+    report = analyze_text("transfers fail at the lunch peak, see ledger.jsonl", OFFLINE, cwd=repo.root)
+    rc = report.root_cause
+    assert rc.commit is not None and rc.commit.subject == "Cap pool connections per pod"
+    assert rc.location is not None and (rc.location.file, rc.location.function) == ("internal/store/db.go", "Open")
+    assert report.classification.observability == "load-dependent"

@@ -363,6 +363,8 @@ def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
     git, index = env.git, env.index
     if git is None or index is None:
         return CheckOutcome()
+    if key.startswith("any:"):
+        return _known_settings(env, git, index, key[4:].split("|"))
     near = _config_near_crash(env, git, index, env.state.facts.crash_location)
     if not key or key.startswith("the "):
         return near
@@ -390,6 +392,28 @@ def config_history(check: Check, env: CheckEnv) -> CheckOutcome:
 
 
 _CODE = (".py", ".js", ".ts", ".go", ".java", ".kt", ".rb", ".cs", ".php", ".rs")
+
+
+def _known_settings(env: CheckEnv, git: Git, index: RepoIndex, names: list[str]) -> CheckOutcome:
+    """A pattern's well-known setting names (pool sizes, timeouts): the one whose value changed last
+    before the onset, located where it is set now."""
+    onset = aware(env.state.facts.onset)
+    best: tuple[str, Commit] | None = None
+    for name in names:
+        for commit in git.word_changes(name, max_count=3):
+            if (onset is None or commit.date <= onset) and _within(commit.date, onset):
+                if best is None or commit.date > best[1].date:
+                    best = (name, commit)
+                break
+    if best is None:
+        return CheckOutcome()
+    out = _config_change(env, git, best[0], best[1])
+    hit = next(iter(git.grep(rf"\b{re.escape(best[0])}\b", max_hits=1)), None)
+    if hit is not None:  # where the setting is today, with the function that sets it
+        lines = index.read_lines(hit[0])
+        found = enclosing_function(lines, hit[1], env.state.facts.language) if lines else None
+        out.location = Location(file=hit[0], line=hit[1], function=found[0] if found else None)
+    return out
 
 
 def _config_near_crash(env: CheckEnv, git: Git, index: RepoIndex, crash: Location | None) -> CheckOutcome:
