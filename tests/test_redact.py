@@ -155,6 +155,79 @@ def test_documentation_look_alikes_are_left_alone(text: str) -> None:
     assert redact(text) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('cloudflare: "7c2e9a41b0d35f86e1a47c09d2b5e83f61a4c"', "7c2e9a41b0d35f86e1a47c09d2b5e83f61a4c"),  # global key: 37 hex
+        ("export SUMOLOGIC_ACCESSID=suQ4m8Zt2Lx7Wv", "suQ4m8Zt2Lx7Wv"),  # access ID: 14 characters
+        ('"jfrog", "k3q9z7m2x5w8v1r4t6y0u2i5o7p9a1s3d5f7g9h2j4k6l8z0x3c5v7b9n1m3q5w7"', "k3q9z7m2x5w8v1r4t6y0u2i5o7p9a1s3d5f7g9h2j4k6l8z0x3c5v7b9n1m3q5w7"),
+        ('jfrog_password = "Tr0ub4dor&3"', "Tr0ub4dor&3"),  # a console password has no token shape
+    ],
+)
+def test_a_value_of_the_vendors_shape_under_its_name_is_its_credential(text: str, secret: str) -> None:
+    assert secret not in redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'telegram_bot_token = "4417:A7kq2mz9x4w1v8r5t3y6u0i2o9p7a5s3d"',  # a bot id has 5-16 digits
+        "ibm_cloud_api_key: Qm7xK2pL9vR4tW8zN3cF6hJ1",  # IAM API keys are 44 characters
+        "SUMO_ACCESS_KEY: Zq4Lm8Tx2",  # neither a 14-character ID nor a 64-character key
+        "cloudflare: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b",  # under the bare name, 40 hex is a SHA-1
+    ],
+)
+def test_a_value_of_another_shape_under_a_vendors_name_is_left_alone(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_twitter_bearer_token_is_caught() -> None:
+    token = "A" * 22 + "Kq7%2Bm3Zp9Lx2Wv8Rt5Ys1Nd4Hb6Jc0Qg7Fk2Mx9Tz4Vb8Pn3Lw6Rh1Sd5Ye0Ua7Io3Gj9Ck2%3DXf8Ev4Dz1Bq6"
+    assert token[22:40] not in redact(f"TWITTER_BEARER={token}")
+
+
+def test_openai_project_key_needs_the_openai_marker() -> None:
+    r = Redactor()
+    r.redact("sk-proj-" + "Qm7xK2pL9vR4tW8zN3cF6hJ1" * 2)  # no T3BlbkFJ (base64 of "OpenAI")
+    assert "openai-key" not in r.findings
+
+
+def test_uuid_under_an_id_key_is_an_identifier() -> None:
+    text = "billing_access_id: 3f6c1b2e-8d47-4a9f-b0e5-7c2d91a4f863"
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"object_key": "Invoices-2024.03"', "not_secret = plaintextvalue", "nonSecretToken = Qm7xK2pL9vR4tW8z"],
+)
+def test_storage_object_names_and_negated_keys_are_not_secret_keys(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_xml_qualified_name_is_code_not_a_token() -> None:
+    text = 'token = "ns4:ShipmentTrackingNumberType"'
+    assert redact(text) == text
+
+
+def test_maven_coordinate_is_not_a_key_value_pair() -> None:
+    text = 'implementation "com.auth0:java-jwt:4.4.0"'
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("my $password => vault_lookup_result;", None),  # Perl/PHP/Ruby: a bare right side is an expression
+        ("db_password = Qm7xK2pL9vR4;", None),  # C family: a bare right side of a statement is an identifier
+        ("Server=db;Password=Qm7xK2pL9vR4;", "Qm7xK2pL9vR4"),  # a connection string is data
+    ],
+)
+def test_bare_values_in_code_statements_are_expressions(text: str, secret: str | None) -> None:
+    out = redact(text)
+    assert out == text if secret is None else secret not in out
+
+
 def test_a_placeholder_reads_as_the_word_it_replaced() -> None:
     # "+1 192.168" after a word is no phone number; after "<EMAIL#1>" it must not become one
     once = redact("a@x.io+1 192.168.")
@@ -197,3 +270,12 @@ def test_property_same_value_same_placeholder(emails: list[str]) -> None:
     assert a == b
     for e in emails:
         assert e not in a
+
+
+def test_loopback_and_unspecified_addresses_stay_readable_private_ones_do_not() -> None:
+    from fivewhys.redact import Redactor
+
+    text = "connect ECONNREFUSED 127.0.0.1:6379; bind 0.0.0.0:8080; [::1]:5432; peer 10.2.3.4 and 192.168.1.20"
+    out = Redactor().redact(text)
+    assert "127.0.0.1:6379" in out and "0.0.0.0:8080" in out and "[::1]:5432" in out
+    assert "10.2.3.4" not in out and "192.168.1.20" not in out

@@ -33,6 +33,8 @@ LOG = "\n".join([
     '<add key="DbPassword"\n     value="Qz8!vLm2Rt"/>',
     "Größe=12 passwört=Qz8vLm2Rt5x café token: ghp_Zx81Qw7Lm2Nb6Vc5Xa4Sd3Fg2Hj1Kl0Po9Iu8",
     "unit\x1fseparated password:\x1cQz8vLm2Rt5x",
+    'cloudflare: "7c2e9a41b0d35f86e1a47c09d2b5e83f61a4c" db_password = Qm7xK2pL9vR4;',
+    "bearer=" + "A" * 22 + "Kq7%2Bm3Zp9Lx2Wv8Rt5Ys1Nd4Hb6Jc0Qg7Fk2Mx9Tz4Vb8Pn3Lw6Rh1Sd5Ye0Ua7Io3Gj9Ck2%3DXf8Ev4Dz1Bq6",
 ])
 
 

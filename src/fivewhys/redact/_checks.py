@@ -42,16 +42,16 @@ DENY_LAST = frozenset(
     manager handler service filter factory provider store issuer audience exception error errors
     failure failed invalid missing expired required mismatch secrets""".split()
 )
-# Words anywhere in a key that make it a non-secret (public halves, DB keys, UI keys, counters).
+# Words anywhere in a key that make it a non-secret (public halves, DB keys, UI keys, counters,
+# storage object names: an S3 "object key" is a file name; negations: not_secret).
 DENY_ANY = frozenset(
     """public pub primary foreign csrf xsrf authenticity keyboard keycode keymap max min num
     total tokens sort partition cache idempotency integrity checksum digest md md5 sha sha1 sha256
-    sha512 etag fingerprint""".split()
+    sha512 etag fingerprint bucket object not non""".split()
 )
-_STRONG_PARTS = (
-    "password", "passwd", "passwort", "passphrase", "secret", "token", "apikey", "credential",
-    "privatekey", "accesskey", "authkey",
-)
+_PASSWORD_PARTS = ("password", "passwd", "passwort", "passphrase")
+_PASSWORD_WORDS = frozenset({"pass", "pwd", "pw"})
+_STRONG_PARTS = (*_PASSWORD_PARTS, "secret", "token", "apikey", "credential", "privatekey", "accesskey", "authkey")
 _STRONG_WORDS = frozenset("pass pwd auth creds cred pat".split())
 _WEAK_LAST = frozenset("key pw sig signature session sessionid sid login hmac".split())
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
@@ -83,6 +83,74 @@ def key_strength(key: str) -> int:
     if any(p in joined for p in _STRONG_PARTS) or _STRONG_WORDS.intersection(words):
         return STRONG
     return WEAK if words[-1] in _WEAK_LAST else NEUTRAL
+
+
+# Documented shapes of vendor credentials, by the vendor's name in a key. Under a key naming the
+# vendor, a value of that shape is its credential even when short or hex (SUMOLOGIC_ACCESSID holds a
+# 14-character access ID), and a value of another shape is not (``telegram_token = "3139:A06o…"``:
+# a bot token is a 5-16 digit bot id, ":" and 35 characters).
+_VENDOR_SHAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("telegram", re.compile(r"\d{5,16}:A[A-Za-z0-9_\-]{34}")),
+    # IAM API key: 44 of [A-Za-z0-9_-]; COS HMAC: 32-hex access key id, 48-hex secret
+    ("ibm", re.compile(r"[A-Za-z0-9_\-]{44}|[0-9a-f]{32}|[0-9a-f]{48}")),
+    # access ID: 14 characters; access key: 64
+    ("sumo", re.compile(r"[A-Za-z0-9]{14}|[A-Za-z0-9]{64}")),
+    # global API key: 37 hex; API token: 40 of [A-Za-z0-9_-]; Origin CA key: v1.0-…
+    ("cloudflare", re.compile(r"[0-9a-f]{37}|[A-Za-z0-9_\-]{40}|v1\.0-[0-9a-f]{24}-[0-9a-f]{146,}")),
+    # access tokens: 40 hex, now with the sgp_ prefix
+    ("sourcegraph", re.compile(r"(?:sgp_(?:[A-Fa-f0-9]{16}_|local_)?)?[A-Fa-f0-9]{40}")),
+    # identity and reference tokens: 64 characters; legacy API keys: 73 (AKCp…)
+    ("jfrog", re.compile(r"[A-Za-z0-9]{64}|[A-Za-z0-9]{73}")),
+    ("artifactory", re.compile(r"[A-Za-z0-9]{64}|[A-Za-z0-9]{73}")),
+)
+# Vendors whose name alone is used as a config key for their credential
+BARE_VENDOR_KEYS = ("cloudflare", "sourcegraph", "artifactory", "jfrog")
+_DIGEST_LENGTHS = frozenset({32, 40, 56, 64, 96, 128})
+
+
+@lru_cache(maxsize=4096)
+def vendor_shape(key: str) -> re.Pattern[str] | None:
+    """The documented credential shape of the vendor a key names (``SUMO_ACCESS_KEY``), if any.
+
+    A vendor name counts at the start of a word of the key (``ibmcos_secret_key``,
+    ``SUMOLOGIC_ACCESSID``), never inside one. A password key has none: a user's password to a
+    vendor's console is not shaped like its API tokens, and is still a secret.
+    """
+    words = key_words(key)
+    joined = "".join(words)
+    if any(p in joined for p in _PASSWORD_PARTS) or _PASSWORD_WORDS.intersection(words):
+        return None
+    for word in words:
+        for name, shape in _VENDOR_SHAPES:
+            if word.startswith(name):
+                return shape
+    return None
+
+
+def vendor_credential(value: str, shape: re.Pattern[str], strength: int) -> bool:
+    """Under a key naming a vendor: is the value that vendor's credential?
+
+    Under a key that names only the vendor (``cloudflare: …``), a single-case hex string of a digest's
+    length is a hash, as anywhere else.
+    """
+    if not shape.fullmatch(value) or is_placeholder(value) or _SAME_CHAR_RUN.search(value) or is_sequence(value):
+        return False
+    digest = _HEX.fullmatch(value) is not None and value in (value.lower(), value.upper())
+    return strength != NEUTRAL or not (digest and len(value) in _DIGEST_LENGTHS)
+
+
+def is_identifier(key: str, value: str) -> bool:
+    """A UUID as the value of an ``…_id`` key is an identifier (RFC 4122), not a key."""
+    return key_words(key)[-1:] == ["id"] and _UUID.fullmatch(value) is not None
+
+
+_REVERSE_DNS = re.compile(r"(?:com|org|net|io|dev|edu)(?:\.[a-z0-9_\-]+)+")
+
+
+def is_group_id(key: str) -> bool:
+    """A reverse-DNS package name (``io.jsonwebtoken``): glued by ":" to what follows, it is a
+    Maven/Gradle coordinate (group:artifact:version), not a key and its value."""
+    return _REVERSE_DNS.fullmatch(key) is not None
 
 
 def entropy(value: str) -> float:
@@ -119,8 +187,9 @@ def is_wordy(value: str) -> bool:
 
 
 def is_code_ref(value: str) -> bool:
-    """True for code, not data: ``cache["k"]``, ``os.environ.get(``, ``Ed25519.KeyPair``."""
-    if _CALL.match(value):
+    """True for code, not data: ``cache["k"]``, ``os.environ.get(``, ``Ed25519.KeyPair``,
+    ``clm00972:AgencyIdentificationCodeContentType`` (an XML qualified name)."""
+    if _CALL.match(value) or _QNAME.match(value):
         return True
     last = value.rsplit(".", 1)[-1]
     return bool(_DOTTED.match(value)) and (is_wordy(last) or last.isupper())
@@ -148,6 +217,7 @@ _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 # A value that is code, not data: cache["k"], os.environ.get(, settings.SECRET
 _CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\[|\()")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_QNAME = re.compile(r"^[A-Za-z_][\w.\-]*:(?:[A-Z][a-z]{2,}){3,}$")
 
 
 def very_random(value: str) -> bool:
@@ -210,9 +280,13 @@ def card_ok(number: str) -> bool:
 
 
 def ipv4_ok(text: str) -> bool:
-    """True for a dotted quad with every octet 0-255 and no leading zeros."""
+    """True for a dotted quad with every octet 0-255 and no leading zeros, except loopback and the
+    unspecified address: 127.0.0.1 and 0.0.0.0 identify no host, and "the worker dials localhost" is
+    often the whole diagnosis, so they stay readable (product policy; private ranges are redacted)."""
     parts = text.split(".")
-    return len(parts) == 4 and all(p.isdigit() and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts)
+    if not (len(parts) == 4 and all(p.isdigit() and int(p) <= 255 and (p == "0" or p[0] != "0") for p in parts)):
+        return False
+    return parts[0] != "127" and text != "0.0.0.0"
 
 
 def ipv6_ok(text: str) -> bool:
@@ -220,7 +294,10 @@ def ipv6_ok(text: str) -> bool:
     if text.count(":") < 2 or not any(c.isalnum() for c in text):
         return False
     try:
-        ipaddress.IPv6Address(text)
+        address = ipaddress.IPv6Address(text)
     except ValueError:
         return False
+    mapped = address.ipv4_mapped
+    if address.is_loopback or address.is_unspecified or (mapped and (mapped.is_loopback or mapped.is_unspecified)):
+        return False  # ::1, ::, ::ffff:127.0.0.1 — same policy as IPv4 loopback
     return True

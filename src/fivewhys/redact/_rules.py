@@ -152,8 +152,8 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     ("sendgrid-key", ('SG.',), _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
     # sk-ant-api03- / sk-ant-admin01-: 93 characters, then "AA"
     ("anthropic-key", ('sk-ant-',), _B + r"sk-ant-[a-z]+\d\d-[A-Za-z0-9_\-]{93}AA" + _E),
+    # every current OpenAI key holds "T3BlbkFJ", base64 of "OpenAI"
     ("openai-key", ('sk-',), _B + r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,}"),
-    ("openai-key", ('sk-',), _B + r"sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{40,}"),
     ("openai-key", ('sk-',), _B + r"sk-[A-Za-z0-9]{48}" + _E),
     ("huggingface-token", ('hf_',), _B + r"hf_[A-Za-z0-9]{30,}" + _E),
     ("huggingface-token", ('api_org_',), _B + r"api_org_[A-Za-z0-9]{30,}" + _E),
@@ -205,11 +205,19 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     ("adobe-secret", ('p8e-',), _B + r"p8e-[A-Za-z0-9]{32}" + _E),
     ("cloudflare-key", ('v1.0-',), _B + r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}" + _E),
     ("intra42-secret", ('s-s4t2',), _B + r"s-s4t2(?:ud|af)-[a-f0-9]{64}" + _E),
+    # app-only bearer tokens: 22 "A"s, then URL-encoded base64
+    ("twitter-token", ("A" * 22,), _B + r"A{22}[A-Za-z0-9%]{80,100}" + _E),
     ("age-secret-key", ('AGE-SECRET-KEY-1',), _B + r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" + _E),
 ]
 
+
+def _twitter_ok(value: str) -> bool:
+    """The part after the run of "A"s is the random one."""
+    return _random(value.lstrip("A"))
+
+
 _WORDY_PREFIXES = frozenset({"huggingface-token"})
-_CHECKS: dict[str, Callable[[str], bool]] = {"slack-token": _slack_ok}
+_CHECKS: dict[str, Callable[[str], bool]] = {"slack-token": _slack_ok, "twitter-token": _twitter_ok}
 
 # --------------------------------------------------------------------------- private keys
 _PEM_HEAD = r"-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----"
@@ -322,24 +330,47 @@ def _trim(value: str) -> str:
 
 def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
     """The value of a secret-like key, if it looks like a real value and not a placeholder."""
-    strength = ck.key_strength(m.group("key"))
+    key = m.group("key")
+    strength = ck.key_strength(key)
     groups = m.groupdict()
     sep = groups.get("sep")
     if strength == ck.DENIED or (sep in ("", "(") and strength != ck.STRONG):
         return
+    if sep == ":" and m.string[m.end("sep"):m.end("sep") + 1] not in (" ", "\t") and ck.is_group_id(key):
+        return
     name = "qv" if groups.get("qv") is not None else "bv"
     start, end = m.span(name)
-    if strength == ck.NEUTRAL and end - start < 24:  # the common case in logs: k=v with a short v
+    shape = ck.vendor_shape(key)
+    if strength == ck.NEUTRAL and end - start < 24 and shape is None:  # the common case in logs
         return
     if name == "bv":
         end = start + len(_trim(m.group(name)))
+        if _code_expression(m, sep, end):
+            return
         if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
             end = _to_end_of_config_line(m, end)
     value = m.string[start:end]
     if groups.get("q") == "`" and any(c.isspace() for c in value):
         return  # `etcdctl get /x`: a shell command substitution, not a value
-    if ck.plausible_secret(value, strength) and not _names_itself(m.group("key"), value):
-        yield start, end, _label_for(m.group("key"))
+    if shape is not None:  # the vendor's documented shape decides, both ways
+        secret = ck.vendor_credential(value, shape, strength)
+    else:
+        secret = ck.plausible_secret(value, strength) and not ck.is_identifier(key, value)
+    if secret and not _names_itself(key, value):
+        yield start, end, _label_for(key)
+
+
+_STATEMENT_END = re.compile(r";[ \t]*\r?$", re.M)
+
+
+def _code_expression(m: re.Match[str], sep: str | None, end: int) -> bool:
+    """A bare (unquoted) value in code syntax is an expression, not a literal: the right side of
+    ``=>`` (Perl, PHP, Ruby hashes) or of a spaced `` = `` statement ended by ``;`` (C family)."""
+    if sep == "=>":
+        return True
+    if sep != "=" or m.string[m.start("sep") - 1:m.start("sep")] not in (" ", "\t"):
+        return False
+    return _STATEMENT_END.match(m.string, end) is not None
 
 
 def _names_itself(key: str, value: str) -> bool:
@@ -433,9 +464,9 @@ _DIGIT_MARKS = (b"000-0000", b"0-0000000", b"00000000", b"+0")
 DISCORD = _B + r"[MNO][A-Za-z0-9_\-]{23,25}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,38}" + _E
 # Words a secret-like key holds (lower case): every key that key_strength() calls STRONG or WEAK
 # contains one, except the rare bare "pat" and "sid", left out because "path" and "inside" are
-# everywhere in logs.
+# everywhere in logs; and the vendor names a config may use alone as a key (``cloudflare: …``).
 KEY_TRIGGERS = ("pass", "pw", "secret", "token", "key", "cred", "auth", "access", "sig", "session", "login", "hmac",
-                "cookie", "bundle_")
+                "cookie", "bundle_", *ck.BARE_VENDOR_KEYS)
 
 
 def _regex_gate(regex: re.Pattern[str]) -> Gate:
