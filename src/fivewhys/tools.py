@@ -216,13 +216,15 @@ def _git_log(env: ToolEnv, a: GitLog) -> ToolOutput:
         commits = env.git.log_function(a.path, a.function, max_count=a.max_count)
     else:
         commits = env.git.log([a.path] if a.path else None, since=a.since, until=a.until, max_count=a.max_count)
-    lines, ids = [], []
-    for c in commits:
-        eid = env.book.add("commit", f"commit:{c.sha}", f"{c.subject} ({c.author}, {c.date.isoformat()})",
-                           note="in the history asked for")
-        ids.append(eid)
-        lines.append(f"[{eid}] {c.sha[:10]} {c.date.isoformat()} {c.author}: {c.subject} ({', '.join(c.files[:5])})")
-    return ToolOutput(status="ok", output="\n".join(lines) or "no commits", invocation=inv, evidence=ids)
+    cited = [(_cite_commit(env, c.sha, c.subject, c.author, c.date, "in the history asked for"), c) for c in commits]
+    lines = [f"[{eid}] {c.sha[:10]} {c.date.isoformat()} {c.author}: {c.subject} ({', '.join(c.files[:5])})"
+             for eid, c in cited]
+    return ToolOutput(status="ok", output="\n".join(lines) or "no commits", invocation=inv,
+                      evidence=[eid for eid, _ in cited])
+
+
+def _cite_commit(env: ToolEnv, sha: str, subject: str, author: str, date: datetime, note: str) -> str:
+    return env.book.add("commit", f"commit:{sha}", f"{subject} ({author}, {date.isoformat()})", note=note)
 
 
 def _git_blame(env: ToolEnv, a: GitBlame) -> ToolOutput:
@@ -293,12 +295,10 @@ def _git_suspects(env: ToolEnv, a: GitSuspects) -> ToolOutput:
         frames.append(FrameRef(path=path, line=int(line) if line.isdigit() else None, function=function or None))
     onset = a.onset if a.onset is None or a.onset.tzinfo else a.onset.astimezone()
     ranked = rank_suspects(env.git, SuspectQuery(frames=frames, onset=onset, keys=a.keys, deploy_text=a.deploy_text))
-    lines, ids = [], []
-    for r in ranked:
-        eid = env.book.add("commit", f"commit:{r.sha}", f"{r.subject} ({r.author}, {r.date.isoformat()})", note=r.reason)
-        ids.append(eid)
-        lines.append(f"[{eid}] {r.score:.2f} {r.sha[:10]} {r.subject} — {r.reason}")
-    return ToolOutput(status="ok", output="\n".join(lines) or "no suspect commits", invocation=inv, evidence=ids)
+    cited = [(_cite_commit(env, r.sha, r.subject, r.author, r.date, r.reason), r) for r in ranked]
+    lines = [f"[{eid}] {r.score:.2f} {r.sha[:10]} {r.subject} — {r.reason}" for eid, r in cited]
+    return ToolOutput(status="ok", output="\n".join(lines) or "no suspect commits", invocation=inv,
+                      evidence=[eid for eid, _ in cited])
 
 
 def _search_code(env: ToolEnv, a: SearchCode) -> ToolOutput:
