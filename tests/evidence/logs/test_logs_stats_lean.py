@@ -128,6 +128,12 @@ def _block_text_lines() -> list[str]:
             lines[-1] = f"{stamp} INFO deployed version 2.{i}"
         elif roll < 0.04:
             lines[-1] = f"{stamp} INFO naïve café {i}"
+        elif roll < 0.05:  # runs of continuation lines, read in one step unless one is odd
+            odd = rng.choice(("", "   ", "  café line", "  carriage\r", "\x1c"))
+            lines += ["Traceback (most recent call last):", *[f'  File "m{k}.py", line {k}' for k in range(8)],
+                      odd, "KeyError: 'sku-1'"]
+        elif i == 3000:  # a record longer than the reader keeps: cut where the line-by-line read cuts
+            lines += [f"  frame {k}" for k in range(2100)]
     return lines
 
 
@@ -146,7 +152,15 @@ def _block_json_lines() -> list[str]:
             entry["error"] = {"type": "KeyError", "stack_trace": "Traceback\n  File x\nKeyError: 1"}
         if rng.random() < 0.01:
             entry["level"] = "warning"
-        lines.append(json.dumps(entry))
+        roll = rng.random()
+        if roll < 0.01:
+            entry["message"] = "level"  # a key name as a value
+        elif roll < 0.02:
+            entry[rng.choice(("severity", "service.version", "time", "service.name"))] = "ERROR"  # a later key
+        line = json.dumps(entry)
+        if roll > 0.99:  # a key repeated after the plain-looking start: json.loads keeps the last one
+            line = line[:-1] + rng.choice((', "level": "ERROR"}', ', "version": "3.0"}', ', "timestamp": "2024"}'))
+        lines.append(line)
         if rng.random() < 0.005:
             lines.append('{"timestamp": "2024-05-01T11:00:00Z", "level": "INFO", "level": "ERROR"}')
     return lines

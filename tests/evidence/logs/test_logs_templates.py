@@ -74,3 +74,18 @@ def test_values_sharing_a_key_keep_the_key() -> None:
     miner = TemplateMiner()
     ids = [miner.add(f"auth failure rhost=10.0.0.{n} user={name}") for n, name in enumerate(["fztu"] * 3 + ["bob", "x"])]
     assert miner.template(ids[0]) == "auth failure rhost=<*> user=<*>"
+
+
+def test_cached_shapes_give_each_message_its_own_masking() -> None:
+    """Messages equal up to their digits share a cache entry; digits that masking keeps (ssh2) are
+    the message's own, and a new number costs no new masking."""
+    from fivewhys.evidence.logs.templates import mask_token
+
+    messages = ["session 4711 opened over ssh2 from 10.0.0.1:22", "session 4712 opened over ssh3 from 10.0.0.9:22",
+                "session 9 opened over ssh2 from 1.2.3.4", "user42 jk2_init core.2275 ab1", "user43 jk3_init core.9999 ab9",
+                "v1 2024-05-01 10:00:00 x", "v9 2024-05-01 10:00:00 x"]
+    miner = TemplateMiner()
+    for message in messages * 2:
+        expected = [mask_token(token) for token in message.split()]
+        merged = [t for i, t in enumerate(expected) if not (t == "<*>" and i and expected[i - 1] == "<*>")]
+        assert miner._tokens(message) == merged

@@ -33,17 +33,18 @@ _TOKENS = [b"INFO", b"Info", b"info", b"DEBUG", b"Debug", b"debug", b"TRACE", b"
 _LEVEL_OF = {token: _token_level(token) or "" for token in _TOKENS}
 _PLAIN_TOKENS = b"|".join(t for t in _TOKENS if ts.LEVEL_RANK.get(_LEVEL_OF[t], 9) < ts.LEVEL_RANK["WARN"])
 _MINUTE = rb"(\d{4}-\d{2}-\d{2}[T ](?:[01]\d|2[0-3]):[0-5]\d)"
-_STAMP = rb"(" + _MINUTE + rb"(:[0-5]\d(?:[.,]\d{1,6})?))(Z|[+-]\d{2}:\d{2})?"
-"""Groups: stamp without zone, minute, seconds and fraction, zone. `light.fast_stamp` reads all of it."""
+_STAMP = rb"(" + _MINUTE + rb":[0-5]\d(?:[.,]\d{1,6})?)(Z|[+-]\d{2}:\d{2})?"
+"""Groups: stamp without zone, minute, zone. `light.fast_stamp` reads all of it. (Each group costs a
+bytes object per line: findall's allocations are most of its time, so nothing else is captured.)"""
 _TEXT = re.compile(rb"^(" + _STAMP + rb" (?:(" + _PLAIN_TOKENS + rb")(?=[ \r\n])|)[^\n]*|[^\n]*)\n", re.M)
 """One tuple per line; the level group is empty unless the line is plain, the stamp groups empty
 unless it starts with a stamp (then it starts a record with its own time, whatever its level)."""
 _VALUE = rb'[^"\\\n\x00-\x1f\x7f-\xff{}\[\]]*'
 _SENSITIVE_KEYS = (*_TIME_KEYS, *_LEVEL_KEYS, "service", "service.name", "serviceName", "version",
                    "service.version")
-_SENSITIVE = re.compile(b'"(?:' + b"|".join(re.escape(k.encode()) for k in _SENSITIVE_KEYS) + b')"')
 _SIG_PAIR = re.compile(rb'"(service|service\.name|serviceName|version|service\.version)"\s*:\s*("[^"]*"|[^,}\s]+)')
-_REST = (rb'(?:, ?"' + _VALUE + rb'": ?(?:"' + _VALUE + rb'"|true|false|null'
+_NOT_SENSITIVE = b'(?!(?:' + b"|".join(re.escape(k.encode()) for k in _SENSITIVE_KEYS) + b')")'
+_REST = (rb'(?:, ?"' + _NOT_SENSITIVE + _VALUE + rb'": ?(?:"' + _VALUE + rb'"|true|false|null'
          rb'|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?))*\}\r?')
 
 
@@ -53,15 +54,13 @@ class Shape:
 
     pattern: re.Pattern[bytes]
     roles: dict[str, int]
-    """Group index (0-based, of findall tuples) of line, stamp, minute, secfrac, zone, level, service, version."""
-    sensitive: int = 0
-    """Quoted time/level/service/version keys on each plain line (JSON): a block must hold no others."""
+    """Group index (0-based, of findall tuples) of line, stamp, minute, zone, level, service, version."""
 
     def getter(self, *names: str) -> Callable[[tuple[bytes, ...]], Any]:
         return itemgetter(*(self.roles[n] for n in names))
 
 
-_TEXT_SHAPE = Shape(_TEXT, {"line": 0, "stamp": 1, "minute": 2, "secfrac": 3, "zone": 4, "level": 5})
+_TEXT_SHAPE = Shape(_TEXT, {"line": 0, "stamp": 1, "minute": 2, "zone": 3, "level": 4})
 
 
 def json_shape(sample: list[bytes]) -> Shape | None:
@@ -82,8 +81,8 @@ def json_shape(sample: list[bytes]) -> Shape | None:
     parts, roles, group = [], {"line": 0}, 1
     for key, _ in prefix:
         if key == time_key:
-            value, group = _STAMP, group + 4
-            roles.update(stamp=group - 4, minute=group - 3, secfrac=group - 2, zone=group - 1)
+            value, group = _STAMP, group + 3
+            roles.update(stamp=group - 3, minute=group - 2, zone=group - 1)
         elif key == level_key:
             value, roles["level"], group = b"(?:(" + _PLAIN_TOKENS + b")|" + _VALUE + b")", group, group + 1
         elif key in ("service", "version"):
@@ -93,8 +92,7 @@ def json_shape(sample: list[bytes]) -> Shape | None:
         parts.append(b'"' + re.escape(key.encode()) + b'": ?"' + value + b'"')
     body = rb"\{" + rb", ?".join(parts) + _REST
     pattern = re.compile(rb"^(" + body + rb"|[^\n]*)\n", re.M)
-    sensitive = len(_SENSITIVE.findall(b" ".join(b'"' + k.encode() + b'"' for k, _ in prefix)))
-    return Shape(pattern, roles, sensitive)
+    return Shape(pattern, roles)
 
 
 def shape_of(reader: LogReader) -> Shape | None:
@@ -152,6 +150,17 @@ def _group_getter(shape: Shape) -> Callable[[tuple[bytes, ...]], GroupKey]:
     if svc is None and ver is None:
         return lambda item: (*base(item), None, None)
     return key
+
+
+def _count_groups(shape: Shape, items: list[tuple[bytes, ...]]) -> Counter[GroupKey]:
+    """Plain lines per group, counted in C (a key function per line would cost more than the count)."""
+    names = [name for name in ("minute", "zone", "level", "service", "version") if name in shape.roles]
+    groups: Counter[GroupKey] = Counter()
+    for values, n in Counter(map(shape.getter(*names), items)).items():
+        found = dict(zip(names, values))
+        if found["level"]:
+            groups[(found["minute"], found["zone"], found["level"], found.get("service"), found.get("version"))] = n
+    return groups
 
 
 _MINUTE_KEYS: dict[tuple[bytes, bytes], datetime | None] = {}
@@ -254,7 +263,7 @@ def _block(
     interesting = set(odd) | hints | {len(items) - 1}
     if not block.isascii():
         interesting |= _lines_at(block, re.finditer(rb"[\x80-\xff]", block))
-    groups = Counter({k: n for k, n in Counter(map(_group_getter(shape), items)).items() if k[2]})
+    groups = _count_groups(shape, items)
     bulk = _bulk(shape, items, number, groups, odd, block, assembler, versions_ok)
     if bulk is None:
         exact: list[int] | range = range(len(items))
@@ -262,11 +271,7 @@ def _block(
         stamp = shape.getter("minute", "zone")
         replay = {i - 1 for i in interesting if i and not _self_stamped(stamp(items[i]))}
         exact = sorted(interesting | replay)
-    line = shape.roles["line"]
-    for index in exact:
-        done = assembler.feed(number + index, items[index][line] + b"\n")
-        if done is not None:
-            yield done
+    yield from _feed(assembler, items, shape.roles["line"], exact, number)
     if bulk is not None:
         key = _group_getter(shape)
         for index in exact:
@@ -274,6 +279,26 @@ def _block(
                 bulk.groups[key(items[index])] -= 1
         bulk.exact = set(exact)
         yield bulk
+
+
+def _feed(
+    assembler: Assembler, items: list[tuple[bytes, ...]], line: int, exact: list[int] | range, number: int,
+) -> Iterator[Light]:
+    """Feed the lines `exact` to the assembler; a run of continuation lines (a traceback) in one step."""
+    never, feed = assembler.never_starts, assembler.feed
+    position, count = 0, len(exact)
+    while position < count:
+        index = exact[position]
+        done = feed(number + index, items[index][line] + b"\n")
+        if done is not None:
+            yield done
+        end = position + 1
+        while end < count and exact[end] == index + end - position and (raw := items[exact[end]][line]) \
+                and raw[0] in never:
+            end += 1
+        if end > position + 1:
+            yield from assembler.feed_continuations(number + index + 1, [items[i][line] for i in exact[position + 1:end]])
+        position = end
 
 
 def _self_stamped(minute_zone: tuple[bytes, bytes]) -> bool:
@@ -297,9 +322,6 @@ def _bulk(
     if shape is not _TEXT_SHAPE:
         line = shape.roles["line"]
         others = [items[i][line] for i in odd]
-        expected = shape.sensitive * (len(items) - len(odd)) + sum(len(_SENSITIVE.findall(o)) for o in others)
-        if len(_SENSITIVE.findall(block)) != expected:
-            return None  # some plain-looking line repeats a key the lean reader would refuse
         pending = assembler.builder.first_line
         if pending is not None:
             others.append(pending.encode())

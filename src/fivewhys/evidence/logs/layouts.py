@@ -334,3 +334,7 @@ LAYOUTS: dict[str, LineParser] = {
     "epoch": parse_epoch_line,
 }
 """All layouts, most specific first (a JSON or logfmt line is tried before a text layout)."""
+
+FIRST_BYTES: dict[str, bytes] = {"iso": b"<[0123456789", "json": b"{"}
+"""The ASCII bytes a record start of these layouts can begin with (a line that begins with any
+other ASCII byte is never one: the parser and the lean classifier both anchor on these)."""

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fivewhys.errors import InputError
-from fivewhys.evidence.logs.layouts import LAYOUTS, LineParser, Parsed
+from fivewhys.evidence.logs.layouts import FIRST_BYTES, LAYOUTS, LineParser, Parsed
 from fivewhys.evidence.logs.light import LEAN, LeanLine, Light
 from fivewhys.evidence.logs.model import LogRecord
 
@@ -166,6 +166,10 @@ class Assembler:
         self.reader = reader
         self.builder = RecordBuilder(reader.path, reader.parse_line)
         self.quick = LEAN.get(reader.layouts[0]) if lean and len(reader.layouts) == 1 else None
+        starts = FIRST_BYTES.get(reader.layouts[0]) if len(reader.layouts) == 1 else None
+        self.never_starts: frozenset[int] = frozenset(
+            set(range(128)) - set(starts) if starts is not None else ())
+        """First bytes of lines that cannot start a record of this file (they continue one)."""
 
     def feed(self, number: int, raw: bytes) -> Light | None:
         """Read line `number` (1-based, with its ending); the record it closes, if any."""
@@ -187,6 +191,18 @@ class Assembler:
             return done
         builder.start(number, text, parsed)
         return done
+
+    def feed_continuations(self, number: int, raws: list[bytes]) -> list[Light]:
+        """Feed lines `number`, `number + 1`, ... (without endings), each starting with a byte of
+        `never_starts`: appended in one step when they surely continue the open record (else fed
+        one by one). The records they close, in order."""
+        joined = b"\n".join(raws)
+        if self.builder.open and joined.isascii() and b"\r" not in joined:
+            texts = joined.decode().split("\n")
+            if all(map(str.strip, texts)) and self.builder.extend(texts):
+                return []
+        closed = [self.feed(n, raw + b"\n") for n, raw in enumerate(raws, number)]
+        return [light for light in closed if light is not None]
 
     def finish(self) -> Light | None:
         """The last record, once every line was fed."""
@@ -230,6 +246,17 @@ class RecordBuilder:
         self._lines.extend([""] * self._blank)
         self._blank = 0
         self._lines.append(text)
+        return True
+
+    def extend(self, texts: list[str]) -> bool:
+        """Append non-blank continuation lines at once; False (nothing appended) when they would
+        not all fit in the record (then `continue_with` each)."""
+        if len(self._lines) + self._blank + len(texts) > MAX_RECORD_LINES:
+            return False
+        if self._blank:
+            self._lines.extend([""] * self._blank)
+            self._blank = 0
+        self._lines.extend(texts)
         return True
 
     def close(self) -> Light | None:

@@ -119,14 +119,14 @@ class _Accumulator:
         inside = self.inside(effective)
         rank = ts.LEVEL_RANK.get(record.level, -1) if record.level is not None else -1
         if rank >= _WARN:
-            self._track_template(record, effective, rank >= _ERROR and inside)
-            if rank >= _ERROR and effective is not None:
-                minute = _key(effective).replace(second=0, microsecond=0)
+            minute = None if effective is None else _key(effective).replace(second=0, microsecond=0)
+            self._track_template(record, effective, minute, rank >= _ERROR and inside)
+            if rank >= _ERROR and minute is not None:
                 self.error_minutes[minute] = self.error_minutes.get(minute, 0) + 1
         if inside:
             self._count(record, rank)
 
-    def _track_template(self, record: Light, effective: datetime | None, error: bool) -> None:
+    def _track_template(self, record: Light, effective: datetime | None, minute: datetime | None, error: bool) -> None:
         template_id = self.miner.add(record.first_message_line)
         track = self.tracks.get(template_id)
         if track is None:
@@ -135,8 +135,7 @@ class _Accumulator:
                 track.minutes = {}
         track.count += 1
         track.last_seen = effective or track.last_seen
-        if track.minutes is not None and effective is not None:
-            minute = _key(effective).replace(second=0, microsecond=0)
+        if track.minutes is not None and minute is not None:
             track.minutes[minute] = track.minutes.get(minute, 0) + 1
         if error:
             track.errors += 1

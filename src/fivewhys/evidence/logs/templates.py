@@ -89,6 +89,11 @@ def template_of(message: str) -> str:
     return " ".join(mask_token(token) for token in first_line.split())
 
 
+_ZERO_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+_ASCII_DIGIT = re.compile("[0-9]")
+_MAX_SHAPES = 20_000
+"""Message shapes cached per miner (bounded: a log whose every message is unique clears it)."""
+
 ENUM_MAX_VALUES = 4
 """A position with at most this many distinct words may name different events ..."""
 ENUM_MIN_REPEATS = 8
@@ -155,8 +160,9 @@ def _affixes(a: str, b: str) -> tuple[str, str]:
 class TemplateMiner:
     """Online template mining: `add` each message, read `template`/`templates()` at any time.
 
-    Messages are masked token by token (cached per distinct token, so the cost is per new token,
-    not per line) and routed by token count and first token to a few clusters; a message joins
+    Messages are masked token by token, cached per message and per token by digit shape (digits
+    never decide masking, see `_tokens`), so a message recurring with new numbers costs a lookup;
+    they are routed by token count and first token to a few clusters; a message joins
     the most similar cluster when at least `similarity` of its constant words agree. Ids name a
     cluster plus the words at its enumerated positions; memory grows with templates, not lines.
     """
@@ -166,23 +172,68 @@ class TemplateMiner:
         self._groups: dict[tuple[int, str], list[_Cluster]] = {}
         self._masked: dict[str, str] = {}
         self._max_cache = max_cache
+        self._shapes: dict[bytes, tuple[tuple[str, ...], tuple[tuple[int, int], ...]]] = {}
+        """Masked tokens by digit shape of the message (see `_tokens`)."""
+        self._token_shapes: dict[bytes, str] = {}
         self._leaves: list[tuple[_Cluster, tuple[str, ...]]] = []
         self._leaf_ids: dict[tuple[int, tuple[str, ...]], int] = {}
         self._counts: list[int] = []
 
     def _tokens(self, message: str) -> list[str]:
-        cache = self._masked
+        """The masked tokens of a message, runs of variables merged.
+
+        Masking treats every ASCII digit alike (classes, lengths and positions decide, never which
+        digit), so messages equal up to their digits mask alike, except where a digit is kept
+        (`ssh2`): those tokens are masked anew. The result is cached by the message with its digits
+        zeroed, so a message that recurs with other numbers costs one dict lookup.
+        """
+        shape = message.encode("utf-8", "surrogatepass").translate(_ZERO_DIGITS)
+        known = self._shapes.get(shape)
+        if known is not None:
+            out, kept = known
+            if not kept:
+                return list(out)
+            raw, masked = message.split(), list(out)
+            for position, index in kept:
+                masked[position] = self._mask(raw[index])
+            return masked
+        tokens, kept_digits = self._mask_tokens(message)
+        if len(self._shapes) >= _MAX_SHAPES:
+            self._shapes.clear()  # unbounded shapes (every message its own): start over, stay bounded
+        self._shapes[shape] = (tuple(tokens), kept_digits)
+        return tokens
+
+    def _mask(self, token: str) -> str:
+        """`mask_token`, cached by token, or by digit shape when the token's digits are all masked
+        (ids and counts: a new number costs no masking)."""
+        masked = self._masked.get(token)
+        if masked is not None:
+            return masked
+        shape = token.encode("utf-8", "surrogatepass").translate(_ZERO_DIGITS)
+        masked = self._token_shapes.get(shape)
+        if masked is not None:
+            return masked
+        masked = mask_token(token)
+        if _ASCII_DIGIT.search(token) is None or _ASCII_DIGIT.search(masked) is not None:
+            if len(self._masked) < self._max_cache:
+                self._masked[token] = masked
+        elif len(self._token_shapes) < self._max_cache:
+            self._token_shapes[shape] = masked
+        return masked
+
+    def _mask_tokens(self, message: str) -> tuple[list[str], tuple[tuple[int, int], ...]]:
+        """Masked tokens and (output position, token index) of those that keep an ASCII digit."""
         out: list[str] = []
-        for token in message.split():
-            masked = cache.get(token)
-            if masked is None:
-                masked = mask_token(token)
-                if len(cache) < self._max_cache:
-                    cache[token] = masked
-            if masked == WILDCARD and out and out[-1] == WILDCARD:
-                continue  # a run of variables is one variable (a date, a list of hosts)
+        kept: list[tuple[int, int]] = []
+        for index, token in enumerate(message.split()):
+            masked = self._mask(token)
+            if masked == WILDCARD:
+                if out and out[-1] == WILDCARD:
+                    continue  # a run of variables is one variable (a date, a list of hosts)
+            elif _ASCII_DIGIT.search(masked) is not None:
+                kept.append((len(out), index))
             out.append(masked)
-        return out
+        return out, tuple(kept)
 
     def add(self, message: str) -> int:
         """Add one message; return the id of its template (stable for the miner's life)."""
