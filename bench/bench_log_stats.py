@@ -142,6 +142,7 @@ def main() -> None:
     args = parser.parse_args()
     files = {kind: args.dir / f"fivewhys-stats-{args.size_mb}.{'jsonl' if kind == 'json' else 'log'}"
              for kind in ("json", "text")}
+    print(f"load average before: {_load()} (other work on the machine slows every row, rg's too)")
     print("| file                   | op       |       MB |       s |    MB/s | RSS MB | result")
     print("|------------------------|----------|----------|---------|---------|--------|-------")
     for kind, path in files.items():
@@ -156,6 +157,11 @@ def main() -> None:
         row(f"{args.big_mb} MB text", big, "stats")
         if not args.keep:
             big.unlink()
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fivewhys.evidence.logs import open_log, stats
+from fivewhys.evidence.logs.light import iso_text_line, json_line
 from fivewhys.evidence.logs.stats import _stats
 
 START = datetime(2024, 5, 1, 11, 0, tzinfo=timezone.utc)
@@ -187,3 +188,36 @@ def test_block_path_on_the_lean_samples(tmp_path: Path, kind: str) -> None:
     path.write_text("\n".join(_json_lines(rng) if kind == "json" else _text_lines(rng)) + "\n")
     for since, until in ((None, None), (START + timedelta(minutes=10, seconds=30), START + timedelta(minutes=30))):
         assert stats([path], since, until).model_dump() == _stats([path], since, until, None, lean=False).model_dump()
+
+
+@pytest.mark.parametrize("line", [
+    "2024-05-01 11:00:00,123 ERROR - : payment failed for order 7",
+    "2024-05-01T11:00:00Z [error] | upstream 503",
+    "2024-05-01 11:00:00 level=warn: slow query took 900ms",
+    "2024-05-01 11:00:00.5+02:00 WARNING",
+    "2024-05-01 11:00:00 ERROR\tTimeoutError , retrying",
+])
+def test_lean_warning_message_is_the_parsers(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "app.log"
+    path.write_text(line + "\n")
+    known = iso_text_line(line.encode() + b"\n")
+    assert known is not None and known[4] is not None
+    assert known[4] == next(iter(open_log(path))).message
+
+
+@pytest.mark.parametrize("line", [
+    '{"timestamp": "2024-05-01T11:00:00Z", "level": "ERROR", "msg": "db down", "message2": "x"}',
+    '{"level": "warn", "service": "pay", "message": "retry 3"}',
+    '{"ts": "2024-05-01T11:00:00Z", "severity": "ERROR", "event": "crash"}',
+    '{"timestamp": "2024-05-01T11:00:00Z", "level": "ERROR", "code": 5}',
+])
+def test_lean_json_warning_message_is_the_parsers(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "app.jsonl"
+    path.write_text(line + "\n")
+    known = json_line(line.encode())
+    assert known is not None and known[4] == next(iter(open_log(path))).message
+
+
+def test_json_warning_message_key_also_a_value_goes_to_the_parser() -> None:
+    assert json_line(b'{"level": "ERROR", "msg": "message", "message": "x"}') is None
+    assert json_line(b'{"level": "ERROR", "message": "a", "message": "b"}') is None

@@ -225,7 +225,7 @@ class _Hints:
     def __init__(self, reader: LogReader) -> None:
         rg = ripgrep.binary()
         query = LogQuery(pattern=_HINT_RG, regex=True, ignore_case=True)
-        self._hits = ripgrep.hits(rg, query, reader.path) if rg is not None else None
+        self._hits = ripgrep.hits(rg, query, reader.path, line_buffered=True) if rg is not None else None
         self._next: int | None = None
 
     def lines(self, block: bytes, number: int, count: int) -> set[int]:

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fivewhys.evidence.logs import timestamps as ts
-from fivewhys.evidence.logs.layouts import Parsed, _split_level
+from fivewhys.evidence.logs.layouts import _MESSAGE_KEYS, _SEP, Parsed, _split_level
 from fivewhys.evidence.logs.model import LogRecord
 
 WARN_RANK = ts.LEVEL_RANK["WARN"]
@@ -33,7 +33,7 @@ class Light:
     """One record, parsed lazily. `parsed` is None until `message`/`fields` are first read."""
 
     __slots__ = ("path", "line", "end_line", "timestamp", "level", "lines", "parsed", "_parse",
-                 "sig", "hint")
+                 "sig", "hint", "first_message")
 
     def __init__(
         self, path: Path, line: int, timestamp: datetime | None, level: str | None, lines: list[str],
@@ -46,6 +46,8 @@ class Light:
         """Lean: the raw service/version values (equal sig, equal service and version); None: unknown."""
         self.hint: bool | None = None
         """Lean: whether the line holds a deploy word (False: it cannot be a deploy marker)."""
+        self.first_message: str | None = None
+        """Lean: the message of the first line when the classifier read it (else parsed on demand)."""
 
     def _parts(self) -> Parsed:
         if self.parsed is None:
@@ -54,12 +56,14 @@ class Light:
 
     @property
     def message(self) -> str:
-        first = self._parts().message
+        first = self.first_message if self.first_message is not None else self._parts().message
         return first if len(self.lines) == 1 else "\n".join([first, *self.lines[1:]])
 
     @property
     def first_message_line(self) -> str:
         """The message up to its first newline (what templates and deploy markers read)."""
+        if self.first_message is not None:
+            return self.first_message  # a lean line's message: one line, no newline
         return self._parts().message.split("\n", 1)[0]
 
     @property
@@ -76,12 +80,14 @@ class Light:
                          level=self.level, message=self.message, fields=dict(self.fields), raw=self.raw)
 
 
-LeanLine = tuple[datetime | None, str, tuple[bytes, ...] | None, bool]
-"""(timestamp, level, sig, deploy hint) of a line the classifier is sure starts a record."""
+LeanLine = tuple[datetime | None, str, tuple[bytes, ...] | None, bool, str | None]
+"""(timestamp, level, sig, deploy hint, message or None: not read) of a line the classifier is
+sure starts a record."""
 LeanClassifier = Callable[[bytes], "LeanLine | None"]
 
 _WS = rb"[ \t\n\r\f\v\x1c-\x1f]"
 """`\\s` as `str` regexes read it on ASCII text (bytes regexes leave out \\x1c-\\x1f)."""
+_SEP_B = _SEP.encode()
 _FAST_STAMP = re.compile(rb"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,6})?(?:Z|[+-]\d{2}:\d{2})?")
 
 
@@ -123,12 +129,15 @@ def iso_text_line(raw: bytes) -> LeanLine | None:
     if m is None:
         return None
     level = _token_level(m.group(2))
-    if level is None or ts.LEVEL_RANK[level] >= WARN_RANK:
+    if level is None:
         return None
     stamp = fast_stamp(m.group(1))
     if stamp is None:
         return None
-    return stamp, level, (), _DEPLOY_HINT.search(line.lower()) is not None  # text: no version field
+    # `_split_level` decides on this first token and keeps what follows it, less separators;
+    # warnings are mined into templates, so theirs is read now (no second parse of the line)
+    message = line[m.end(2):].lstrip(_SEP_B).decode() if ts.LEVEL_RANK[level] >= WARN_RANK else None
+    return stamp, level, (), _DEPLOY_HINT.search(line.lower()) is not None, message  # text: no version
 
 
 def _key_pattern(key: str) -> re.Pattern[bytes]:
@@ -139,6 +148,7 @@ _TIME_KEYS = ("timestamp", "@timestamp", "time", "ts", "datetime", "date", "t", 
 _LEVEL_KEYS = ("level", "severity", "levelname", "lvl", "log.level", "loglevel", "level_name")
 _TIME_PATTERNS = [(f'"{k}"'.encode(), _key_pattern(k)) for k in _TIME_KEYS]
 _LEVEL_PATTERNS = [(f'"{k}"'.encode(), _key_pattern(k)) for k in _LEVEL_KEYS]
+_MESSAGE_PATTERNS = [(f'"{k}"'.encode(), _key_pattern(k)) for k in _MESSAGE_KEYS]
 _SIG = re.compile(rb'"(service|service\.name|serviceName|version|service\.version)"' + _WS
                   + rb'*:' + _WS + rb'*("[^"]*"|[^,}\s]+)')
 _EPOCH_DIGITS = re.compile(rb"\d{9,19}(?:\.\d+)?")
@@ -169,8 +179,14 @@ def json_line(raw: bytes) -> LeanLine | None:
     if not isinstance(level_value, bytes):
         return None
     level = _token_level_json(level_value)
-    if level is None or ts.LEVEL_RANK[level] >= WARN_RANK:
+    if level is None:
         return None
+    message: str | None = None
+    if ts.LEVEL_RANK[level] >= WARN_RANK:  # mined into templates: read the message now
+        message_value = _first_key(line, _MESSAGE_PATTERNS)
+        if message_value is False:
+            return None
+        message = message_value.decode() if isinstance(message_value, bytes) else ""
     stamp_value = _first_key(line, _TIME_PATTERNS)
     if stamp_value is False or (isinstance(stamp_value, bytes) and _EPOCH_DIGITS.fullmatch(stamp_value.strip())):
         return None
@@ -180,7 +196,7 @@ def json_line(raw: bytes) -> LeanLine | None:
         if stamp is None:
             return None
     sig = tuple(b"=".join(pair) for pair in _SIG.findall(line))
-    return stamp, level, sig, _DEPLOY_HINT.search(line.lower()) is not None
+    return stamp, level, sig, _DEPLOY_HINT.search(line.lower()) is not None, message
 
 
 _LEVEL_OF_VALUE: dict[bytes, str | None] = {}

@@ -266,7 +266,7 @@ class RecordBuilder:
         parsed, known = self._parsed, self._lean
         if known is not None:
             light = Light(self.path, self._start, known[0], known[1], self._lines, None, self._parse)
-            light.sig, light.hint = known[2], known[3]
+            light.sig, light.hint, light.first_message = known[2], known[3], known[4]
             return light
         if parsed is None:
             return None

@@ -35,10 +35,17 @@ def binary() -> str | None:
     return None
 
 
-def command(rg: str, query: LogQuery, path: Path) -> list[str]:
-    """The exact invocation for one file (kept as a list: no shell, no quoting)."""
+def command(rg: str, query: LogQuery, path: Path, line_buffered: bool = False) -> list[str]:
+    """The exact invocation for one file (kept as a list: no shell, no quoting).
+
+    `line_buffered`: send each hit at once. For a reader that consumes hits while rg still runs
+    and matches few lines: rg otherwise holds them in its output buffer until the end of the
+    file, and the reader waits for the whole search before its first block.
+    """
     argv = [rg, "--no-config", "--no-mmap", "-j1", "--line-number", "--byte-offset", "--no-filename",
             "--no-heading", "--color", "never", "--max-columns", "1", "--text"]
+    if line_buffered:
+        argv.append("--line-buffered")
     if not query.regex:
         argv.append("--fixed-strings")
     if query.ignore_case:
@@ -50,13 +57,14 @@ class RipgrepFailed(Exception):
     """rg could not run the query (a regex its engine does not support, an I/O error)."""
 
 
-def hits(rg: str, query: LogQuery, path: Path) -> Iterator[tuple[int, int]]:
-    """(byte offset of the line start, 1-based line number) of every line rg matches, in order.
+def hits(rg: str, query: LogQuery, path: Path, line_buffered: bool = False) -> Iterator[tuple[int, int]]:
+    """(byte offset of the line start, 1-based line number) of every line rg matches, in order
+    (`line_buffered`: see `command`).
 
     Raises:
         RipgrepFailed: before the first hit, when rg exits with an error (the caller falls back).
     """
-    proc = subprocess.Popen(command(rg, query, path), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command(rg, query, path, line_buffered), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, bufsize=1 << 16)
     assert proc.stdout is not None and proc.stderr is not None
     try:

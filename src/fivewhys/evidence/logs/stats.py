@@ -68,6 +68,13 @@ def _key(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
+def _minute(moment: datetime) -> datetime:
+    """`_key(moment)` floored to its minute, in one `replace`."""
+    if moment.tzinfo is None:
+        return moment.replace(second=0, microsecond=0, tzinfo=timezone.utc)
+    return moment.replace(second=0, microsecond=0)
+
+
 @dataclass
 class _TemplateTrack:
     count: int = 0
@@ -119,7 +126,7 @@ class _Accumulator:
         inside = self.inside(effective)
         rank = ts.LEVEL_RANK.get(record.level, -1) if record.level is not None else -1
         if rank >= _WARN:
-            minute = None if effective is None else _key(effective).replace(second=0, microsecond=0)
+            minute = None if effective is None else _minute(effective)
             self._track_template(record, effective, minute, rank >= _ERROR and inside)
             if rank >= _ERROR and minute is not None:
                 self.error_minutes[minute] = self.error_minutes.get(minute, 0) + 1
