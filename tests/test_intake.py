@@ -37,6 +37,7 @@ def test_a_folder_given_with_log_adds_its_log_files(tmp_path: Path) -> None:
         ("errors between 14:00 and 14:30 on checkout", time(14, 0), time(14, 30)),
         ("broken from 9:05 to 09:40", time(9, 5), time(9, 40)),
         ("started at 23:59:30 and still failing", time(23, 59, 30), None),
+        ("down since 9:30:00", time(9, 30), None),
     ],
 )
 def test_times_of_day(tmp_path: Path, text: str, since_time: time, until_time: time | None) -> None:
@@ -48,7 +49,7 @@ def test_times_of_day(tmp_path: Path, text: str, since_time: time, until_time: t
 def test_iso_window_and_lookback(tmp_path: Path) -> None:
     inc = parse_incident("500s since 2026-11-27T11:27:00Z until 2026-11-27 12:00", cwd=tmp_path)
     assert inc.since == datetime(2026, 11, 27, 11, 27, tzinfo=timezone.utc)
-    assert inc.until == datetime(2026, 11, 27, 12, 0)
+    assert inc.until == datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)  # no zone given: UTC, as in the logs
     assert parse_incident("p99 doubled in the last 2h", cwd=tmp_path).lookback == timedelta(hours=2)
     assert parse_incident("past 30 minutes were bad", cwd=tmp_path).lookback == timedelta(minutes=30)
 
@@ -87,3 +88,21 @@ def test_repo_is_the_git_root_above_cwd(repo_builder, tmp_path: Path) -> None:  
 def test_unusable_input_raises_input_error(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
         parse_incident(text, cwd=tmp_path)
+
+
+def test_flags_take_one_digit_hours_and_iso_with_or_without_zone() -> None:
+    from fivewhys.intake import parse_when
+
+    assert parse_when("9:05", "--since") == time(9, 5)
+    assert parse_when("2026-11-27 11:45", "--until") == datetime(2026, 11, 27, 11, 45, tzinfo=timezone.utc)
+    with pytest.raises(InputError, match="--since"):
+        parse_when("soonish", "--since")
+
+
+def test_folders_outside_the_working_folder_and_unreal_paths_are_not_read(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    (work / "logs").mkdir(parents=True)
+    (work / "logs" / "app.log").write_text("2026-11-27T10:00:00Z ERROR boom\n")
+    (tmp_path / "elsewhere.log").write_text("not yours\n")
+    inc = parse_incident("see logs/ and ../ and " + "a" * 300 + ".py", cwd=work)
+    assert inc.log_paths == [work / "logs" / "app.log"]

@@ -57,6 +57,7 @@ def _errors() -> Iterator[None]:
         _stop_status()
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
+        _stop_status()
         _fail("interrupted", 130)
     except (typer.Exit, typer.Abort, SystemExit):
         raise
@@ -85,7 +86,8 @@ def analyze(
     offline: Annotated[bool, typer.Option(help="Use the offline engine even with an API key.")] = False,
     model: Annotated[str | None, typer.Option(help="Claude model id (claude engine).")] = None,
     max_iterations: Annotated[int | None, typer.Option(help="Rounds of the hypothesis loop.")] = None,
-    no_redact: Annotated[bool, typer.Option("--no-redact", help="Do not redact secrets in the report.")] = False,
+    no_redact: Annotated[bool, typer.Option("--no-redact", help="Keep secrets in the report (what is sent to Claude "
+                                                                   "is always redacted).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
 ) -> None:
     """Investigate an incident and print an eight-section root-cause report.
@@ -100,7 +102,7 @@ def analyze(
 
         words = list(text or [])
         body = " ".join(w for w in words if w != "-")
-        piped = read_stdin(force="-" in words, have_words=bool(body.strip()))
+        piped = read_stdin(force="-" in words, have_words=bool(body.strip() or log))
         full = "\n".join(part for part in (check_arg(body), piped) if part)
         flags: dict[str, Any] = {"repo": repo, "model": model, "max_iterations": max_iterations,
                                  "engine": "offline" if offline else None, "redact": False if no_redact else None}
@@ -158,9 +160,14 @@ def redact(
         from . import redact as redaction
 
         if jsonl:
-            source = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
-            with source:
-                redaction.redact_jsonl(source, sys.stdout)
+            try:
+                source = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+                with source:
+                    redaction.redact_jsonl(source, sys.stdout)
+            except OSError as exc:
+                raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from None
+            except UnicodeDecodeError:
+                raise InputError(f"{file}: not UTF-8 text") from None
             return
         raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
         sys.stdout.write(redaction.redact(raw))

@@ -9,7 +9,7 @@ the repository root. Words it does not recognise stay in ``description``.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -87,8 +87,8 @@ def parse_incident(
     trace_free = _without_traces(text)
     incident.description = " ".join(" ".join(trace_free).split())[:500]
     _read_times(incident, " ".join(trace_free))
-    incident.since = since or incident.since
-    incident.until = until or incident.until
+    incident.since = as_utc(since) if since else incident.since
+    incident.until = as_utc(until) if until else incident.until
     incident.identifiers = _dedupe(_ID.findall(text) + _UUID.findall(" ".join(trace_free)))
     incident.services = _dedupe(a or b for a, b in _SERVICE.findall(" ".join(trace_free)))
     for path in logs or []:
@@ -139,10 +139,21 @@ def _path_tokens(lines: list[str]) -> list[str]:
 def _add_text_path(incident: Incident, token: str, cwd: Path) -> None:
     path = Path(token).expanduser()
     path = path if path.is_absolute() else cwd / path
-    if path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except OSError:  # a word too long to be a path, or unreadable: not a path the user meant
+        return
+    if is_dir and not _below(path, cwd):
+        return  # "see ../" or "/tmp" in prose is not a log source; --log FOLDER says so explicitly
+    if exists:
         _add_path(incident, _checked(path, token), explicit=False)
     elif Path(token).suffix.lower() in {".log", ".jsonl", ".ndjson"} or token.endswith(".log.gz"):
         raise InputError(f"{token}: no such file (named in the text)")
+
+
+def _below(path: Path, folder: Path) -> bool:
+    resolved, base = path.resolve(), folder.resolve()
+    return resolved != base and resolved.is_relative_to(base)
 
 
 def _add_path(incident: Incident, path: Path, *, explicit: bool) -> None:
@@ -182,8 +193,11 @@ def _log_like(path: Path) -> bool:
 
 
 def _looks_like_results(path: Path) -> bool:
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096).lstrip()
+    except OSError:
+        return False
     return head.startswith(b"{") and any(k in head for k in (b'"testResults"', b'"numFailedTests"', b'"results"'))
 
 
@@ -220,18 +234,28 @@ def _when(iso: str | None, tod: str | None) -> tuple[datetime | None, time | Non
     if iso:
         return _iso(iso), None
     if tod:
-        try:
-            return None, time.fromisoformat(tod.zfill(5) if len(tod) == 4 else tod)
-        except ValueError:
-            raise InputError(f"not a time of day: {tod}") from None
+        return None, _time_of_day(tod, f"not a time of day: {tod}")
     return None, None
 
 
-def _iso(text: str) -> datetime:
+def _time_of_day(text: str, error: str) -> time:
+    """HH:MM[:SS], with a one-digit hour allowed (9:30, 9:30:00)."""
     try:
-        return datetime.fromisoformat(text.replace(" ", "T", 1))
+        return time.fromisoformat(re.sub(r"^(\d):", r"0\1:", text.strip()))
     except ValueError:
-        raise InputError(f"not a date and time: {text}") from None
+        raise InputError(error) from None
+
+
+def _iso(text: str, error: str | None = None) -> datetime:
+    try:
+        return as_utc(datetime.fromisoformat(text.strip().replace(" ", "T", 1)))
+    except ValueError:
+        raise InputError(error or f"not a date and time: {text}") from None
+
+
+def as_utc(ts: datetime) -> datetime:
+    """The one rule for times without a zone, shared with the log readers: they are UTC."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=timezone.utc)
 
 
 def _duration(n: int, unit: str) -> timedelta:
@@ -253,9 +277,7 @@ def apply_window(incident: Incident, since: str | None, until: str | None) -> No
 
 def parse_when(value: str, flag: str) -> datetime | time:
     """An ISO date-time or a time of day (HH:MM[:SS]); InputError naming the flag otherwise."""
-    try:
-        if ":" in value and len(value) <= 8:
-            return time.fromisoformat(value if len(value) != 4 else "0" + value)
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"{flag} {value!r}: expected an ISO date-time or HH:MM") from None
+    error = f"{flag} {value!r}: expected an ISO date-time or HH:MM"
+    if re.fullmatch(r"\s*\d{1,2}:\d{2}(?::\d{2})?\s*", value):
+        return _time_of_day(value, error)
+    return _iso(value, error)

@@ -82,6 +82,8 @@ class FivewhysMCP:
             text, is_error = self._dispatch(name, arguments)
         except FivewhysError as exc:
             text, is_error = f"error: {exc}", True
+        except Exception as exc:  # noqa: BLE001 - a tool call must come back as a result, never kill the server
+            text, is_error = f"internal error: {type(exc).__name__}: {exc}", True
         return (self.redactor.redact(text) if self.redactor else text), is_error
 
     def _dispatch(self, name: str, arguments: dict[str, Any]) -> tuple[str, bool]:

@@ -143,3 +143,36 @@ def test_auth_errors_fall_back_without_retry(example_repo: Path, status: int) ->
         report = analyze_text("checkout 500s, see logs/checkout.jsonl", settings(srv.url), cwd=example_repo)
     assert len(srv.requests) == 1 and report.engine.name == "offline"
     assert json.dumps(report.model_dump(mode="json")).count(KEY) == 0
+
+
+def test_every_tool_use_of_a_turn_gets_its_result_even_beside_a_rejected_submission(example_repo: Path) -> None:
+    bad = draft(["E1"])
+    bad["classification"]["severity"] = "apocalyptic"
+    script = [message(tool_use("search_logs", {"pattern": "NoneType"}), tool_use("submit_report", bad)),
+              message(tool_use("submit_report", draft(["E1"])))]
+    with MessagesServer(script) as srv:
+        report = analyze_text("checkout 500s, see logs/checkout.jsonl", settings(srv.url), cwd=example_repo)
+    asked = [b["id"] for b in srv.requests[1]["messages"][-2]["content"] if b["type"] == "tool_use"]
+    answered = [b["tool_use_id"] for b in srv.requests[1]["messages"][-1]["content"] if b["type"] == "tool_result"]
+    assert answered == asked and len(asked) == 2
+    assert report.engine.name == "claude"
+
+
+def test_invented_suspects_are_dropped_and_no_redact_still_redacts_what_is_sent(tmp_path: Path,
+                                                                               example_repo: Path) -> None:
+    submitted = draft(["E1"])
+    submitted["suspects"] = [{"file": "app/invented.py", "line": 999, "function": "nope", "score": 0.9,
+                              "reason": "made up"},
+                             {"file": "app/pricing.py", "line": 18, "function": "get_price", "score": 0.8,
+                              "reason": "returns None"}]
+    log = example_repo / "logs" / "checkout.jsonl"
+    log.write_text(log.read_text() + '{"timestamp": "2026-11-27T11:41:00Z", "level": "ERROR", "message": '
+                   '"db at postgres://app:Hunter2Secret9@db:5432/shop refused"}\n')
+    script = [message(tool_use("search_logs", {"pattern": "refused"})), message(tool_use("submit_report", submitted))]
+    with MessagesServer(script) as srv:
+        report = analyze_text("checkout 500s, see logs/checkout.jsonl", settings(srv.url, redact=False),
+                              cwd=example_repo)
+    assert [s.file for s in report.suspects] == ["app/pricing.py"]
+    assert any("app/invented.py" in w for w in report.warnings)
+    sent = b"".join(srv.raw_bodies)
+    assert b"@db:5432/shop refused" in sent and b"Hunter2Secret9" not in sent  # the line went, its secret did not

@@ -68,7 +68,8 @@ class ClaudeReasoner:
     def __init__(self, settings: Settings, client: Any | None = None) -> None:
         self.settings = settings
         self.client = client or _client(settings)
-        self.redactor = Redactor() if settings.redact else None
+        # Always on: --no-redact keeps secrets in the user's own report, never in what leaves for the API.
+        self.redactor = Redactor()
         self.usage = Usage()
         self.messages: list[dict[str, Any]] = []
         self.pending: list[dict[str, Any]] = []
@@ -181,8 +182,7 @@ class ClaudeReasoner:
         except ValidationError as exc:
             problems = describe_validation(exc)
             self._submit_error = f"submit_report rejected, fix these fields and submit again: {problems}"
-            self.pending = [block]
-            return False
+            return False  # every tool_use of the turn (this one included) stays pending and gets its result
         return True
 
     def _close_open_tool_calls(self, note: str) -> None:
@@ -190,9 +190,10 @@ class ClaudeReasoner:
         if last is None or last["role"] != "assistant":
             return
         open_calls = [b for b in last["content"] if b.get("type") == "tool_use"]
-        results: list[dict[str, Any]] = [{"type": "tool_result", "tool_use_id": b["id"], "is_error": True,
-                                          "content": "Not run: the investigation budget is spent."}
-                                         for b in open_calls]
+        results: list[dict[str, Any]] = [
+            {"type": "tool_result", "tool_use_id": b["id"], "is_error": True,
+             "content": (self._submit_error or "The report was not accepted.") if b.get("name") == SUBMIT
+             else "Not run: the investigation budget is spent."} for b in open_calls]
         self.messages.append({"role": "user", "content": [*results, {"type": "text", "text": note}]})
 
     def _budget_problem(self, state: AnalysisState) -> str | None:
@@ -211,7 +212,7 @@ class ClaudeReasoner:
         return self.settings.deadline_s - (time.monotonic() - self.started)
 
     def _redact(self, text: str) -> str:
-        return self.redactor.redact(text) if self.redactor else text
+        return self.redactor.redact(text)
 
     @staticmethod
     def _marker(statement: str, pending: list[str], status: str = "open") -> HypothesisState:

@@ -52,12 +52,12 @@ def compose_report(state: AnalysisState, ctx: RunContext, reasoner: OfflineReaso
         root_cause=_root_cause(state, best, lead, pattern, values),
         evidence=list(state.evidence),
         immediate_fix=_fix(pattern, values, best is not None),
-        testing_strategy=_fill_all(pattern.testing, values) if pattern and best else _UNCONFIRMED_TESTS,
-        preventive_measures=_fill_all(pattern.prevention, values) if pattern and best else _UNCONFIRMED_PREVENTION,
+        testing_strategy=fill_items(pattern.testing, values) if pattern and best else _UNCONFIRMED_TESTS,
+        preventive_measures=fill_items(pattern.prevention, values) if pattern and best else _UNCONFIRMED_PREVENTION,
         monitoring=[MonitoringItem(signal=fill(m.signal, values), query=fill(m.query, values),
                                    alert=fill(m.alert, values)) for m in (pattern.monitoring if pattern else [])]
         or _symptom_monitoring(state),
-        runbook=_fill_all(pattern.runbook, values) if pattern and best else _next_steps(state, hyps),
+        runbook=fill_items(pattern.runbook, values) if pattern and best else _next_steps(state, hyps),
         suspects=_suspects(state, lead),
         hypotheses=[Hypothesis(id=h.id, statement=h.statement, status=h.status,  # type: ignore[arg-type]
                                confidence=h.confidence, evidence=h.evidence) for h in state.hypotheses],
@@ -187,7 +187,7 @@ def _root_cause(state: AnalysisState, best: HypothesisState | None, lead: Hypoth
     surfaced = crash if crash and location and (crash.file, crash.line) != (location.file, location.line) else None
     if surfaced is not None:
         statement += f" It surfaced in {surfaced.function or '?'} at {surfaced.file}:{surfaced.line}."
-    whys = _fill_all(pattern.five_whys, values) if pattern else [best.statement]
+    whys = fill_items(pattern.five_whys, values) if pattern else [best.statement]
     return RootCause(statement=statement, confidence=best.confidence, location=location, surfaced_at=surfaced,
                      commit=best.commit, five_whys=whys, evidence=list(best.evidence))
 
@@ -196,11 +196,7 @@ def _fix(pattern: Pattern | None, values: dict[str, str], confirmed: bool) -> Im
     if pattern is None or not confirmed:
         return ImmediateFix(summary="No fix is proposed until a root cause is confirmed; see the runbook for what "
                                     "to check next.", steps=[])
-    return ImmediateFix(summary=fill(pattern.fix_summary, values), steps=_fill_all(pattern.fix_steps, values))
-
-
-def _fill_all(items: list[str], values: dict[str, str]) -> list[str]:
-    return fill_items(items, values)
+    return ImmediateFix(summary=fill(pattern.fix_summary, values), steps=fill_items(pattern.fix_steps, values))
 
 
 def _next_steps(state: AnalysisState, hyps: list[HypothesisState]) -> list[str]:

@@ -58,8 +58,17 @@ def validate_citations(report: Report, ctx: CitationContext | None) -> Report:
         if h.status == "confirmed" and not h.evidence:
             warnings.append(f"hypothesis {h.id} was marked confirmed without valid evidence; now open")
             hyps[i] = h.model_copy(update={"status": "open"})
+    suspects = report.suspects
+    if ctx is not None and ctx.repo is not None:
+        suspects = []
+        for s in report.suspects:
+            problem = source_problem(f"{s.file}:{s.line or 1}", ctx)
+            if problem:
+                warnings.append(f"suspect {s.file}:{s.line} dropped: {problem}")
+            else:
+                suspects.append(s)
     checked = report.model_copy(update={"evidence": kept, "root_cause": root, "hypotheses": hyps,
-                                        "warnings": warnings})
+                                        "suspects": suspects, "warnings": warnings})
     if not checked.inconclusive and not root.evidence:
         warnings.append("the root cause cites no valid evidence; marked unverified and inconclusive")
         root = root.model_copy(update={"statement": f"Unverified (no valid evidence cited): {root.statement}",

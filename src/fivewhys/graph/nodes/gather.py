@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from ...evidence import logs
 from ...evidence.git import Git
+from ...intake import as_utc
 from ...evidence.logs.model import LogQuery, LogRecord
 from ...evidence.suspects import FrameRef, SuspectCommitRank, SuspectQuery, rank_suspects
 from ...report.model import CommitRef
@@ -38,10 +39,9 @@ def gather(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any]
 
 
 def aware(ts: datetime | None) -> datetime | None:
-    """Naive log times are read as the machine's local time, so they compare with git's."""
-    if ts is None:
-        return None
-    return ts if ts.tzinfo is not None else ts.astimezone()
+    """Times without a zone are UTC — the same rule as intake and the log readers — so they compare
+    with git's."""
+    return as_utc(ts) if ts is not None else None
 
 
 def _gather_logs(state: AnalysisState, facts: Facts, book: EvidenceBook, warnings: list[str]) -> None:
