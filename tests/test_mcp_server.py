@@ -50,11 +50,12 @@ def test_tools_over_stdio_on_a_real_repo(example_repo: Path) -> None:
         ("read_source", {"path": "../../../../etc/passwd", "line": 1}),
         ("analyze", {"text": f"see {example_repo.parent / 'other.log'} for details"}),
         ("git_show", {"sha": "not-a-sha"}),
+        ("analyze", {"text": "see /etc/no-such-thing.log and /etc/hostname.log"}),
     ]
     names, results = anyio.run(_session, example_repo, [log], calls)
     assert {"analyze", "extract_frames", "search_logs", "log_templates", "git_log", "git_blame", "git_show",
             "read_source", "search_code"} <= set(names)
-    source, search, history, blame, frames, templates, report, outside, outside_text, bad_sha = results
+    source, search, history, blame, frames, templates, report, outside, outside_text, bad_sha, probe = results
     assert "return None" in _text(source) and not source.is_error
     assert SECRET not in _text(search) and "<SECRET:" in _text(search) and "1 matching records" in _text(search)
     assert "Return None for SKUs missing from the price cache" in _text(history)
@@ -66,3 +67,5 @@ def test_tools_over_stdio_on_a_real_repo(example_repo: Path) -> None:
     assert outside.is_error and "is not a line of a file in the repository" in _text(outside)
     assert outside_text.is_error and "outside the sandbox" in _text(outside_text)
     assert bad_sha.is_error and "invalid arguments" in _text(bad_sha)
+    # a missing file outside the sandbox gets the same refusal as an existing one: nothing is probed
+    assert probe.is_error and "outside the sandbox" in _text(probe) and "no such file" not in _text(probe)

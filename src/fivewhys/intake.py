@@ -101,6 +101,15 @@ def parse_incident(
     return incident
 
 
+def named_paths(text: str, cwd: Path) -> list[Path]:
+    """The paths the free text names (outside pasted traces), resolved against cwd, without reading them."""
+    out = []
+    for token in _path_tokens(_without_traces(text)):
+        path = Path(token).expanduser()
+        out.append(path if path.is_absolute() else cwd / path)
+    return out
+
+
 def _without_traces(text: str) -> list[str]:
     """The user's own lines: trace lines and the indented lines under them are dropped."""
     kept, in_trace = [], False

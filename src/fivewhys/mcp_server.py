@@ -109,9 +109,14 @@ class FivewhysMCP:
 
     def _analyze(self, text: str) -> str:
         from .analysis import analyze
-        from .intake import parse_incident
+        from .intake import named_paths, parse_incident
 
         cwd = self.sandbox.repo or Path.cwd()
+        # Refuse before touching anything: whether a file outside the sandbox exists is itself a leak.
+        outside_named = [p for p in named_paths(text, cwd) if p.suffix and not self.sandbox.allows(p)]
+        if outside_named:
+            raise FivewhysError(f"refused: {outside_named[0]} is outside the sandbox (the repo and the logs given at "
+                                "start-up)")
         incident = parse_incident(text, cwd=cwd, logs=list(self.sandbox.logs), repo=self.sandbox.repo)
         outside = [p for p in incident.log_paths + incident.result_paths + incident.source_paths
                    if not self.sandbox.allows(p)]
