@@ -7,7 +7,6 @@ line; the traceback only with --debug). The report goes to stdout, progress to s
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator
 from enum import Enum
@@ -18,7 +17,7 @@ import typer
 
 from . import __version__
 from .errors import FivewhysError, InputError
-from .shell_io import check_arg, read_stdin, read_text_file
+from .shell_io import check_arg, read_stdin, read_text_file, write_atomically
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="fivewhys: find out why something broke. Give it an error, a trace, logs or a sentence.",
@@ -221,9 +220,7 @@ def install_command(
             if not force:
                 raise InputError(f"{target} exists and differs; rerun with --force to replace it")
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
+        write_atomically(target, text)
         typer.echo(f"installed: {target} (use it as /fivewhys <error or incident>)")
 
 
@@ -258,13 +255,7 @@ def _emit(report: Any, fmt: Format, output: Path | None, repo: Path | None) -> N
     if output is None:
         sys.stdout.write(text)
         return
-    tmp = output.with_name(f".{output.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, output)  # never a partial file
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"--output {output}: cannot write ({exc.strerror})") from None
+    write_atomically(output, text, f"--output {output}")
 
 
 def _stop_status() -> None:

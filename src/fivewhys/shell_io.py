@@ -87,3 +87,14 @@ def decode(data: bytes, what: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                          f"convert it first, e.g. iconv -f latin1 -t utf-8") from None
+
+
+def write_atomically(path: Path, text: str, shown: str | None = None) -> None:
+    """Write text to path through a temporary file and a rename: never a partial file."""
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"{shown or path}: cannot write ({exc.strerror})") from None

@@ -7,7 +7,6 @@ input loop calls; it never raises ``FivewhysError`` (the message becomes the rep
 
 from __future__ import annotations
 
-import os
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from ..errors import EngineError, FivewhysError, InputError
 from ..report.model import Report
+from ..shell_io import write_atomically
 from .session import Progress, Session
 
 
@@ -189,7 +189,7 @@ def report(s: Session, args: list[str], io: ChatIO) -> str:
         return text.rstrip()
     path = Path(target).expanduser()
     path = path if path.is_absolute() else Path(s.inputs.cwd) / path
-    _write_atomically(path, text)
+    write_atomically(path, text)
     return f"wrote {path} ({'json' if fmt == 'json' else 'markdown'}, {len(text.encode())} bytes"\
            f"{', redacted' if s.redact else ', NOT redacted'})"
 
@@ -403,11 +403,3 @@ def _when(s: Session, value: str, flag: str) -> datetime:
     return resolved
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)  # never a partial file
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from ..model import Counts, FileResult, Finding
 
 MAX_TEXT = 16 * 1024
@@ -57,3 +60,15 @@ def check_header(result: FileResult, header: Counts, stated: set[str]) -> None:
         result.findings.append(Finding(
             kind="count_mismatch", path=result.path,
             message=f"the file's header says {said} but its test cases give {got}; the test cases are used"))
+
+
+def json_object_line(line: str) -> dict[str, Any] | None:
+    """One JSON-lines event: the object on the line, or None for anything else (prose, arrays, junk)."""
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return data if isinstance(data, dict) else None

@@ -6,12 +6,11 @@ could not be loaded; ``result`` success/failure/error maps to passed/failed/erro
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from ..model import FileResult, Status, TestCase
-from ._common import cut, first_line
+from ._common import cut, first_line, json_object_line
 
 _STATUS: dict[str, Status] = {"success": "passed", "failure": "failed", "error": "error"}
 
@@ -22,7 +21,7 @@ def parse(path: Path, result: FileResult) -> None:
     errors: dict[int, list[str]] = {}
     with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            event = _event(line)
+            event = json_object_line(line)
             if event is None:
                 continue
             kind = event.get("type")
@@ -34,17 +33,6 @@ def parse(path: Path, result: FileResult) -> None:
                     f"{event.get('error', '')}\n{event.get('stackTrace', '')}")
             elif kind == "testDone":
                 _done(result, event, tests, errors)
-
-
-def _event(line: str) -> dict[str, Any] | None:
-    line = line.strip()
-    if not line.startswith("{"):
-        return None
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _done(result: FileResult, event: dict[str, Any], tests: dict[int, dict[str, Any]],

@@ -8,12 +8,11 @@ is not counted as a test (as gotestsum counts it). A ``build-fail`` event is one
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 from ..model import Counts, FileResult, Finding, TestCase
-from ._common import cut, first_line
+from ._common import cut, first_line, json_object_line
 
 _TERMINAL = {"pass": "passed", "fail": "failed", "skip": "skipped"}
 MAX_OUTPUT_LINES = 400
@@ -25,7 +24,8 @@ def parse(path: Path, result: FileResult) -> None:
     bad = 0
     with path.open(encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            event = _event(line)
+            event = json_object_line(line)
+            event = event if event is not None and "Action" in event else None
             if event is None:
                 bad += bool(line.strip())
                 continue
@@ -35,17 +35,6 @@ def parse(path: Path, result: FileResult) -> None:
     if bad:
         result.findings.append(Finding(kind="malformed", path=str(path), severity="notice",
                                        message=f"{bad} line(s) were not go test -json events (kept out)"))
-
-
-def _event(line: str) -> dict[str, object] | None:
-    line = line.strip()
-    if not line.startswith("{"):
-        return None
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError:
-        return None
-    return data if isinstance(data, dict) and "Action" in data else None
 
 
 class _State:
