@@ -54,6 +54,16 @@ def error(status: int, kind: str, msg: str, retry_after: str | None = None) -> R
     return Reply(status=status, body={"type": "error", "error": {"type": kind, "message": msg}}, headers=headers)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-reply (a cancelled request) is expected, not an error to print."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class MessagesServer:
     """Start with ``with MessagesServer(script) as srv:``; point the SDK at ``srv.url``."""
 
@@ -91,7 +101,7 @@ class MessagesServer:
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property
