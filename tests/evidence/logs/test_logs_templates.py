@@ -89,3 +89,22 @@ def test_cached_shapes_give_each_message_its_own_masking() -> None:
         expected = [mask_token(token) for token in message.split()]
         merged = [t for i, t in enumerate(expected) if not (t == "<*>" and i and expected[i - 1] == "<*>")]
         assert miner._tokens(message) == merged
+
+
+def test_a_few_recurring_user_names_are_values_not_events() -> None:
+    miner = TemplateMiner()
+    ids = {name: miner.add(f"session closed for user {name}")
+           for _ in range(20) for name in ("cyrus", "news", "test")}
+    assert len(set(ids.values())) == 1
+    assert miner.template(ids["news"]) == "session closed for user <*>"
+
+
+def test_one_quantity_written_two_ways_is_one_template() -> None:
+    miner = TemplateMiner()
+    plain = miner.add("host:443 close, 1190 bytes sent, 1671 bytes received, lifetime 00:02")
+    restated = miner.add("host:443 close, 1190 bytes (1.16 KB) sent, 8301 bytes (8.10 KB) received,"
+                         " lifetime <1 sec")
+    assert plain == restated
+    assert miner.template(plain) == "host:<*> close, <*> bytes sent, <*> bytes received, lifetime <*>"
+    other = miner.add("host:443 error : Could not connect through proxy (1.16 KB) now")
+    assert other != plain

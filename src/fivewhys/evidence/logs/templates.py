@@ -31,6 +31,19 @@ _VALUE_WORDS = frozenset({"true", "false", "null", "root", "admin"})
 _DATE_WORDS = frozenset(
     "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 )
+_UNITS = frozenset(
+    "b bytes kb mb gb tb kib mib gib tib ns us µs ms s sec secs second seconds min mins minute"
+    " minutes h hr hrs hour hours".split()
+)
+_BOUNDED = frozenset(p + WILDCARD for p in ("<", ">", "<=", ">=", "~"))
+"""A masked number behind a comparison (`<1`, `>=5`): with a unit after it, one bounded value."""
+
+
+def _is_unit(token: str) -> bool:
+    """A unit of size or time (`KB`, `ms`, `sec,`): the word after a number that measures it."""
+    return token.rstrip(",;.").lower() in _UNITS
+
+
 _QUOTED = re.compile(r"\"[^\"]{0,200}\"|'[^']{0,200}'")
 
 
@@ -98,6 +111,10 @@ ENUM_MAX_VALUES = 4
 """A position with at most this many distinct words may name different events ..."""
 ENUM_MIN_REPEATS = 8
 """... when the cluster has at least this many messages per distinct word."""
+_NAMING_WORDS = frozenset(
+    "user user: user= username username: username= host host: hostname account login".split()
+)
+"""Words after which a log names someone or something: what follows is a value, not an event."""
 _OPENERS = "=:([{\"'"
 _CLOSERS = ")]},;:\"'"
 
@@ -117,9 +134,14 @@ class _Cluster:
     def variable(self, position: int) -> bool:
         """Whether a `<*>` position is a plain variable (not an enumeration of event words)."""
         seen = self.values[position]
-        if seen is None:
+        if seen is None or self.names_value(position):
             return True
         return len(seen) > ENUM_MAX_VALUES or self.count < ENUM_MIN_REPEATS * len(seen)
+
+    def names_value(self, position: int) -> bool:
+        """Whether the word before a position introduces a name (`for user cyrus`, `host web1`):
+        the few users or hosts a log mentions vary like values, however often each recurs."""
+        return position > 0 and self.tokens[position - 1].lower() in _NAMING_WORDS
 
     def observe(self, position: int, mine: str, theirs: str) -> None:
         """Record a message's token where it differs from the cluster's, or the cluster's is `<*>`."""
@@ -222,11 +244,29 @@ class TemplateMiner:
         return masked
 
     def _mask_tokens(self, message: str) -> tuple[list[str], tuple[tuple[int, int], ...]]:
-        """Masked tokens and (output position, token index) of those that keep an ASCII digit."""
+        """Masked tokens and (output position, token index) of those that keep an ASCII digit.
+
+        A quantity is one value however it is written: `<1 sec` is `<*>` like `00:02`, and the
+        restatement in `1190 bytes (1.16 KB)` belongs to the `1190 bytes` it restates, so both
+        spellings of one message give one template.
+        """
         out: list[str] = []
         kept: list[tuple[int, int]] = []
-        for index, token in enumerate(message.split()):
+        raw = message.split()
+        skip = 0
+        for index, token in enumerate(raw):
+            if skip:
+                skip -= 1
+                continue
             masked = self._mask(token)
+            following = raw[index + 1] if index + 1 < len(raw) else ""
+            if masked in _BOUNDED and _is_unit(following):
+                masked, skip = WILDCARD, 1  # `<1 sec`, `>5 ms`: a bound is a value
+            elif (masked == "(" + WILDCARD and len(out) >= 2 and out[-2] == WILDCARD
+                  and _is_unit(out[-1]) and following.endswith(")")
+                  and _is_unit(following[:-1])):
+                skip = 1
+                continue  # `(1.16 KB)` after `1190 bytes`: the same value restated
             if masked == WILDCARD:
                 if out and out[-1] == WILDCARD:
                     continue  # a run of variables is one variable (a date, a list of hosts)
@@ -253,7 +293,7 @@ class TemplateMiner:
             if mine != theirs:
                 cluster.observe(i, mine, theirs)
         for i, seen in enumerate(cluster.values):
-            if seen is not None and len(seen) <= ENUM_MAX_VALUES:
+            if seen is not None and len(seen) <= ENUM_MAX_VALUES and not cluster.names_value(i):
                 key = key or []
                 key.append(tokens[i])
         leaf_key = (id(cluster), tuple(key or ()))
