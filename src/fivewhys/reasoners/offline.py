@@ -44,6 +44,10 @@ class OfflineReasoner:
         for h in out:
             if h is best and h.confidence >= CONFIRM:
                 h.status = "confirmed"
+            elif best.confidence >= CONFIRM and _same_change(h, best):
+                # "a recent change broke X" names the commit the confirmed mechanism already blames:
+                # the same explanation seen from git, not a rival to reject
+                h.status, h.confidence = "confirmed", best.confidence
             elif h.confidence < REJECT or (best.confidence >= CONFIRM and h is not best):
                 h.status = "rejected" if h.confidence < best.confidence - 0.15 else "open"
         return out
@@ -155,3 +159,10 @@ def base_values(state: AnalysisState) -> dict[str, str]:
         "first_error": f.first_error_message or "",
     }
     return {k: v for k, v in values.items() if v}
+
+
+def _same_change(h: HypothesisState, best: HypothesisState) -> bool:
+    """Whether `h` is the generic recent-change hypothesis and `best` blames that same commit."""
+    sha = h.values.get("commit", "")
+    return (h is not best and h.pattern_id is None and len(sha) >= 7 and best.commit is not None
+            and best.commit.sha.startswith(sha))
