@@ -41,3 +41,15 @@ def test_syslog_prefixed_fatal_error() -> None:
     exc = extract(text).exceptions[0]
     assert (exc.type, exc.message) == ("fatal error", "all goroutines are asleep - deadlock!")
     assert exc.frames[0].file == "/src/app/main.go"
+
+
+def test_panic_during_a_recovered_panic_is_two_exceptions() -> None:
+    text = (
+        "panic: first failure [recovered]\n\tpanic: second failure\n\ngoroutine 1 [running]:\n"
+        "main.main.func1()\n\t/app/main.go:8 +0x45\nmain.main()\n\t/app/main.go:11 +0x4e\nexit status 2\n"
+    )
+    first, second = extract(text).exceptions
+    assert (first.message, first.frames) == ("first failure [recovered]", [])
+    assert (second.type, second.message, second.thread) == ("panic", "second failure", "goroutine 1 [running]")
+    assert [(f.function, f.line) for f in second.frames] == [("main.main.func1", 8), ("main.main", 11)]
+    assert second.caused_by == 0 and first.relation == "context"

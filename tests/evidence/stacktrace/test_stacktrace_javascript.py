@@ -74,3 +74,23 @@ def test_ie_eval_code_keeps_its_name_and_has_no_file() -> None:
     text = "TypeError: x is undefined\n   at eval code (eval code:3:7)\n   at load (https://example.com/l.js:8:2)\n"
     frame = extract(text).exceptions[0].frames[0]
     assert (frame.function, frame.file, frame.line, frame.column) == ("eval code", None, 3, 7)
+
+
+def test_anonymous_async_frame_keeps_the_file_clean() -> None:
+    text = "Error: connect ECONNREFUSED\n    at async Pool.connect (/app/node_modules/pg-pool/index.js:45:11)\n    at async /app/src/routes.ts:30:5 {\n  code: 'ECONNREFUSED'\n}\n"
+    frames = extract(text).exceptions[0].frames
+    assert [(f.function, f.file, f.line) for f in frames] == [
+        ("async Pool.connect", "/app/node_modules/pg-pool/index.js", 45), (None, "/app/src/routes.ts", 30)]
+
+
+def test_aggregate_error_members_printed_by_node() -> None:
+    text = (
+        "AggregateError: All promises were rejected\n    at async main (/app/index.mjs:5:3) {\n  [errors]: [\n"
+        "    Error: first\n        at /app/index.mjs:2:29\n        at ModuleJob.run (node:internal/modules/esm/module_job:218:25),\n"
+        "    Error: second\n        at /app/index.mjs:3:29\n  ]\n}\n"
+    )
+    excs = extract(text).exceptions
+    assert [(e.type, e.message, e.member_of) for e in excs] == [
+        ("AggregateError", "All promises were rejected", None), ("Error", "first", 0), ("Error", "second", 0)]
+    assert excs[1].relation == "aggregate_member"
+    assert [(f.file, f.line) for f in excs[1].frames] == [("/app/index.mjs", 2), ("node:internal/modules/esm/module_job", 218)]

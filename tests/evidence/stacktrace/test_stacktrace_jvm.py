@@ -62,3 +62,15 @@ def test_n_more_frames_are_inherited_from_the_enclosing_trace() -> None:
     assert [f.function for f in cause.frames] == ["com.acme.Disk.read", "com.acme.Svc.run"]  # printed only
     assert [(f.function, f.line) for f in cause.inherited_frames] == [("com.acme.Main.main", 5)]
     assert outer.inherited_frames == []
+
+
+def test_logger_prefix_on_every_line_is_removed() -> None:
+    text = "".join(
+        f"2024-05-01 10:00:00,12{k} ERROR [main] com.acme.App: {line}\n"
+        for k, line in enumerate(["request failed", "java.lang.IllegalStateException: bad state",
+                                  "\tat com.acme.App.run(App.java:10)", "\tat com.acme.App.main(App.java:5)"])
+    )
+    exc = extract(text).exceptions[0]
+    assert (exc.type, exc.message) == ("java.lang.IllegalStateException", "bad state")
+    assert [(f.function, f.line) for f in exc.frames] == [("com.acme.App.run", 10), ("com.acme.App.main", 5)]
+    assert exc.start_line == 2

@@ -100,3 +100,57 @@ def test_exception_group_tree_members_point_at_their_group() -> None:
     assert [(e.type, e.member_of) for e in excs] == [("ExceptionGroup", None), ("OSError", 0), ("ExceptionGroup", 0), ("KeyError", 2)]
     assert excs[0].frames[0].file == "/srv/app/jobs.py"
     assert [(f.file, f.line) for f in excs[3].frames] == [("/srv/app/retry.py", 7)]
+
+
+def test_multi_line_message_keeps_its_indented_lines() -> None:
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/srv/app/config.py", line 18, in validate\n'
+        "    raise ValueError(\n"
+        "ValueError: invalid configuration:\n"
+        "  - 'port' must be an integer\n"
+        "  - 'host' is required\n"
+        "2024-05-01 10:00:01,000 INFO app: shutting down\n"
+    )
+    exc = extract(text).exceptions[0]
+    assert exc.message == "invalid configuration:\n  - 'port' must be an integer\n  - 'host' is required"
+
+
+def test_message_does_not_swallow_the_next_record_or_trace() -> None:
+    text = (
+        'Traceback (most recent call last):\n  File "/app/a.py", line 1, in <module>\nKeyError: "{\'id\': 1}"\n'
+        "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:3 +0x1d\n"
+    )
+    excs = extract(text).exceptions
+    assert [(e.type, e.message) for e in excs] == [("KeyError", "\"{'id': 1}\""), ("panic", "boom")]
+
+
+def test_script_syntax_error_has_no_traceback_header() -> None:
+    # What `python broken.py` prints when the script itself does not compile.
+    text = '  File "/app/broken.py", line 3\n    print("hello"\n         ^\nSyntaxError: \'(\' was never closed\n'
+    exc = extract(text).exceptions[0]
+    assert (exc.type, exc.message) == ("SyntaxError", "'(' was never closed")
+    assert [(f.file, f.line, f.function) for f in exc.frames] == [("/app/broken.py", 3, None)]
+
+
+def test_one_stray_file_line_in_prose_is_not_a_trace() -> None:
+    assert extract('see File "setup.py", line 4 for details\n').exceptions == []
+
+
+def test_frame_cut_at_the_end_of_the_text_is_dropped() -> None:
+    text = 'Traceback (most recent call last):\n  File "/app/a.py", line 3, in <module>\n    main()\n  File "/app/a.py", line 2, in ma'
+    assert [f.function for f in extract(text).exceptions[0].frames] == ["<module>"]
+
+
+def test_doctest_failure_with_indented_traceback() -> None:
+    text = (
+        'File "/app/mathx.py", line 12, in mathx.add\nFailed example:\n    add(1, "2")\nException raised:\n'
+        "    Traceback (most recent call last):\n"
+        '      File "<doctest mathx.add[0]>", line 1, in <module>\n        add(1, "2")\n'
+        '      File "/app/mathx.py", line 15, in add\n        return a + b\n               ~~^~~\n'
+        "    TypeError: unsupported operand type(s) for +: 'int' and 'str'\n"
+        "**********************************************************************\n"
+    )
+    exc = extract(text).exceptions[0]
+    assert exc.type == "TypeError" and exc.message == "unsupported operand type(s) for +: 'int' and 'str'"
+    assert [(f.file, f.line) for f in exc.frames] == [("<doctest mathx.add[0]>", 1), ("/app/mathx.py", 15)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import backtrace, dotnet, go, javascript, jvm, native, php, python, ruby, rust
+from . import backtrace, dotnet, go, javascript, jvm, native, php, pytest_report, python, ruby, rust
 from ._base import Block, Ctx
 from ._text import normalise
 from .inapp import is_in_app
@@ -21,7 +21,8 @@ Parser = Callable[[Ctx, int], "Block | None"]
 # Each alternative is a literal-led pattern so the regex engine can reject most lines fast.
 TRIGGER = re.compile(
     r"Traceback \(most recent call last\)|Exception Group Traceback"
-    r"|^\s*at\s"
+    r"|\.py:\d+:(?: in \S+| [\w.]+)?\s*$"
+    r"|^\s*(?:at\s|File \")"
     r"|^\s*(?:goroutine \d+ \[|runtime stack:)"
     r"|@"
     r"|^\s*\S+:\d+:\d+\s*$"
@@ -35,6 +36,8 @@ TRIGGER = re.compile(
 
 _PARSERS: tuple[Parser, ...] = (
     python.parse,
+    python.parse_headerless,
+    pytest_report.parse,
     rust.parse,
     go.parse,
     go.parse_pc_stack,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,6 +26,28 @@ _PREFIX = re.compile(
     )""",
     re.X,
 )
+# A trace line behind a per-line prefix that ``_PREFIX`` does not know (a logger layout, docker
+# compose's "web-1  | ", Heroku's "app[web.1]: "): the prefix holds a word character (so the
+# ``|`` boxes of an ExceptionGroup are not one) and ends in a delimiter; the rest is unmistakably
+# a frame or a trace header.
+_PREFIXED_TRACE = re.compile(
+    r"""^([^\w\n]{0,8}\w.{0,150}?[:|\]>-]\x20?)(?:
+      \s+at\x20\S.*(?:\)|:\d+)\s*$
+    | \s*File\x20"[^"]*",\x20line\x20\d
+    | Traceback\x20\(most\x20recent\x20call\x20last\):
+    | \s+from\x20\S+:\d+:in\x20
+    | \s+\#\d+\x200x[0-9a-fA-F]+\x20
+    | goroutine\x20\d+\x20\[
+    | Caused\x20by:\x20
+    )""",
+    re.X,
+)
+# The delimiter and start of such a line, found in one pass over the whole text (a per-line Python
+# check would cost more than the rest of ``normalise`` on trace-free text).
+_DELIMITED_MARKER = re.compile(
+    r"""[:|\]>-][\x20\t]+(?:at\x20\S|File\x20"|from\x20\S|\#\d)|[:|\]>-]\x20?(?:Traceback\x20\(|goroutine\x20\d|Caused\x20by:)"""
+)
+_PREFIX_CONTEXT = 12  # lines above the first prefixed frame that can hold the header
 _JSON_STRING = re.compile(r'"((?:[^"\\\n]|\\.){0,200000})"')
 _XML_NEWLINE = re.compile(r"&#x0*D;&#x0*A;|&#x0*A;|&#13;&#10;|&#10;", re.I)
 _XML_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
@@ -44,7 +67,39 @@ def normalise(text: str) -> tuple[list[str], list[int]]:
         for piece in _expand(raw):
             lines.append(strip_prefix(piece[:MAX_LINE]))
             numbers.append(number)
+    _strip_shared_prefixes(text, lines, numbers)
     return lines, numbers
+
+
+def _strip_shared_prefixes(text: str, lines: list[str], numbers: list[int]) -> None:
+    """Remove a per-line prefix from a trace whose every line carries it, judged from the trace itself.
+
+    A line whose text after some prefix is a frame or trace header gives the prefix; its shape
+    (digits generalised, so timestamps may tick) is then removed from the neighbouring lines that
+    start with it: up to ``_PREFIX_CONTEXT`` lines above (the header) and every line below. At
+    least two adjacent lines must share it, so one odd log line is never rewritten. Candidates are
+    found in one regex pass over ``text`` (the raw input, its lines numbered as in ``numbers``).
+    """
+    number = 1
+    at = done = 0
+    for hit in _DELIMITED_MARKER.finditer(text):
+        number += text.count("\n", at, hit.start())
+        at = hit.start()
+        k = bisect_left(numbers, number)
+        m = _PREFIXED_TRACE.match(lines[k]) if done <= k < len(lines) else None
+        if m is None:
+            continue
+        shape = re.compile(re.sub(r"\d+", r"\\d+", re.escape(m.group(1))))
+        lo, hi = k, k + 1
+        while lo - 1 >= max(0, k - _PREFIX_CONTEXT) and shape.match(lines[lo - 1]):
+            lo -= 1
+        while hi < len(lines) and shape.match(lines[hi]):
+            hi += 1
+        if hi - lo < 2:
+            continue
+        for x in range(lo, hi):
+            lines[x] = shape.sub("", lines[x], count=1)
+        done = hi
 
 
 def strip_prefix(line: str) -> str:

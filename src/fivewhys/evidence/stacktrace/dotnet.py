@@ -19,11 +19,13 @@ _AT = re.compile(
     r"(?:\s+in\s+(.+?)(?::line\s+(\d+)|:(\d+))?)?\s*$"
 )
 _BANG = re.compile(r"^\s*([\w.-]+\.(?:dll|exe))!([A-Za-z_][\w.`<>\[\]]*)\((.*)\)(?:\s+Line\s+(\d+))?\s*$")
-_TYPE = r"((?:[A-Za-z_][\w`]*\.)+[A-Za-z_][\w`]*|[A-Z]\w*Exception)(?:\s\(0x[0-9A-Fa-f]{8}\))?"
+_TYPE = r"((?:[A-Za-z_][\w`]*\.)+[A-Za-z_][\w`]*|[A-Z]\w*Exception)(?:\s\((?:0x[0-9A-Fa-f]{8}|-?\d+)\))?"
 _STRICT = re.compile(r"^\s*(?:Unhandled [Ee]xception\.\s+)?" + _TYPE + r"(?::\s?(.*))?\s*$")
-_LOOSE = re.compile(r"((?:[A-Za-z_]\w*\.)+\w*Exception)(?:\s\(0x[0-9A-Fa-f]{8}\))?(?::\s(.*)|\s*$)")
+_LOOSE = re.compile(r"((?:[A-Za-z_]\w*\.)+\w*Exception)(?:\s\((?:0x[0-9A-Fa-f]{8}|-?\d+)\))?(?::\s(.*)|\s*$)")
 _NESTED = re.compile(r"^\s*" + _TYPE + r"(?::\s?(.*))?$", re.S)
 _END_INNER = re.compile(r"^\s*--- End of inner exception stack trace ---\s*$")
+# AggregateException.ToString() lists every member after the main trace: " ---> (Inner Exception #1) T: msg".
+_MEMBER = re.compile(r"^\s*---> \(Inner Exception #(\d+)\) " + _TYPE + r"(?::\s?(.*?))?(?:<---)?\s*$")
 _END_OTHER = re.compile(r"^\s*--- (?:End of stack trace from previous location|Exception rethrown at).*---?\s*$")
 _MAX_MESSAGE_LINES = 200
 _V8_LOCATIONS = frozenset({"native", "<anonymous>", "unknown location"})
@@ -36,7 +38,7 @@ def parse_frame(line: str) -> Frame | None:
     """A .NET ``at`` line (or a VS ``Module.dll!Ns.T.M()`` line), or None."""
     if "&lt;" in line or "&gt;" in line:
         line = html.unescape(line)
-    m = _AT.match(line)
+    m = _AT.match(line.removesuffix("<---"))
     if m is None:
         b = _BANG.match(line)
         if b is None:
@@ -64,21 +66,35 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     start = header.start if header else i
     excs[0].start_line = start + 1
     segments: list[list[Frame]] = [[]]
+    members: list[ParsedException] = []
     j = i
     while j < len(ctx.lines):
         line = ctx.lines[j]
         frame = parse_frame(line)
         if frame is not None:
-            segments[-1].append(frame)
-        elif _END_INNER.match(line):
+            (members[-1].frames if members else segments[-1]).append(frame)
+        elif _END_INNER.match(line) and not members:
             segments.append([])
-        elif not _END_OTHER.match(line):
+        elif (mm := _MEMBER.match(line)) is not None:
+            members.append(ParsedException(type=mm.group(2), message=(mm.group(3) or "").strip(), language="dotnet", start_line=j + 1))
+        elif not (_END_OTHER.match(line) or (members and not line.strip() and _MEMBER.match(ctx.get(j + 1)))):
             break
         j += 1
     # The first segment belongs to the innermost exception, the last to the outermost.
     for depth, frames in enumerate(segments):
         excs[max(len(excs) - 1 - depth, 0)].frames.extend(frames)
+    _add_members(excs, members)
     return Block(excs, start, j)
+
+
+def _add_members(excs: list[ParsedException], members: list[ParsedException]) -> None:
+    """Attach an AggregateException's listed members; the one already printed as its inner is not repeated."""
+    inner = excs[1] if len(excs) > 1 else None
+    for member in members:
+        if inner is not None and (member.type, member.message) == (inner.type, inner.message):
+            continue
+        member.member_of, member.relation = 0, "aggregate_member"
+        excs.append(member)
 
 
 def _outer_header(ctx: Ctx, first_frame: int, k: int, inner_type: str) -> Header | None:
@@ -100,7 +116,7 @@ def _outer_header(ctx: Ctx, first_frame: int, k: int, inner_type: str) -> Header
 
 def _chain(etype: str | None, message: str) -> list[ParsedException]:
     """Split ``msg ---> Inner: msg2 ---> ...`` into the chain, outermost first."""
-    parts = message.split(" ---> ")
+    parts = re.split(r"\s*\n\s*---> |\s---> ", message)
     excs = [ParsedException(type=etype, message=parts[0].strip(), language="dotnet")]
     for part in parts[1:]:
         m = _NESTED.match(part)

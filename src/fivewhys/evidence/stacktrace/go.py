@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ._base import Block, Ctx, make_frame, strip_trailing_group
+from ._base import Block, Ctx, link_cause, make_frame, strip_trailing_group
 from .model import ExtraStack, Frame, ParsedException
 
 _SECTION = re.compile(r"^\s*(goroutine \d+ \[[^\]]*\]|runtime stack):\s*$")
@@ -28,35 +28,41 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     """Goroutine sections starting at line ``i`` plus the panic header above them."""
     if not _SECTION.match(ctx.lines[i]):
         return None
-    header_at, kind, message = _find_panic(ctx, i)
+    header_at, panics = _find_panics(ctx, i)
     sections, j = _sections(ctx, i)
-    excs: list[ParsedException] = []
+    excs = [ParsedException(type=kind, message=message, language="go") for kind, message in panics]
+    for k in range(1, len(excs)):  # "panic: A [recovered]" then "\tpanic: B": B was raised while A unwound
+        link_cause(excs, k, k - 1, "context")
     extra: list[ExtraStack] = []
+    owner = excs[-1] if excs else None
     for label, frames in sections:
-        if kind is not None and not excs and label != "runtime stack":
-            excs.append(ParsedException(type=kind, message=message, frames=frames, language="go", thread=label))
+        if owner is not None and label != "runtime stack":
+            owner.frames, owner.thread, owner = frames, label, None
         else:
             extra.append(ExtraStack(label=label, frames=frames))
-    if kind is not None and not excs:
-        excs.append(ParsedException(type=kind, message=message, language="go"))
     start = header_at if header_at is not None else i
     if excs:
         excs[0].start_line = start + 1
     return Block(excs, start, j, extra)
 
 
-def _find_panic(ctx: Ctx, i: int) -> tuple[int | None, str | None, str | None]:
-    """The nearest ``panic:`` / ``fatal error:`` line above ``i`` (first of a nested group)."""
-    found: tuple[int, re.Match[str]] | None = None
+def _find_panics(ctx: Ctx, i: int) -> tuple[int | None, list[tuple[str, str]]]:
+    """The ``panic:`` / ``fatal error:`` lines above ``i``: the first one's index and each (kind, message).
+
+    A panic raised while an earlier one unwinds prints as a group, earliest first:
+    ``panic: A [recovered]`` then ``\tpanic: B``; the goroutine below is the last one's.
+    """
+    found: list[tuple[int, re.Match[str]]] = []
     for k in range(i - 1, max(ctx.floor, i - _LOOKBACK) - 1, -1):
         m = _PANIC.search(ctx.lines[k])
         if m is not None:
-            found = (k, m)
-        elif found is not None and ctx.lines[k].strip():
+            found.append((k, m))
+        elif found and ctx.lines[k].strip():
             break
-    if found is None:
-        return None, None, None
-    return found[0], found[1].group(1), found[1].group(2)
+    if not found:
+        return None, []
+    found.reverse()
+    return found[0][0], [(m.group(1), m.group(2)) for _, m in found]
 
 
 def _sections(ctx: Ctx, i: int) -> tuple[list[tuple[str, list[Frame]]], int]:

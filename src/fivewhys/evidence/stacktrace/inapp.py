@@ -14,8 +14,9 @@ _LIBRARY_PATH = re.compile(
     r"(?:^|[/\\])(?:site-packages|dist-packages|node_modules|bower_components|vendor|gems|\.gem"
     r"|\.cargo[/\\]registry|rustc[/\\][0-9a-f]{6,}|pkg[/\\]mod|GOROOT|jdk|\.m2|\.gradle|bundle)(?:[/\\]|$)"
     r"|^/usr/(?:local/)?lib/|^/usr/include/|^/usr/local/go/|^/usr/lib/go|/go/src/(?:runtime|net|internal|sync|reflect|syscall|os|fmt|encoding|testing)/"
-    r"|^<frozen |^<embedded stdlib>|^internal/|^node:|^\[native code\]$|^/lib/|^/lib64/"
-    r"|lib/python\d(?:\.\d+)?/|/rustlib/|^/rustc/|/libstd/|/libcore/|/compiler-rt/"
+    r"|^<frozen |^<embedded stdlib>|^<internal:|^internal/|^node:|^\[native code\]$|^/lib/|^/lib64/"
+    r"|lib/python\d(?:\.\d+)?/|/rustlib/|^/rustc/|/libstd/|/libcore/|/compiler-rt/|/libsanitizer/"
+    r"|^(?:\.\./)*\.?/?(?:sysdeps|nptl|csu)/"
     r"|^(?:runtime|sync|net|reflect|syscall|testing|internal|encoding|fmt|os)/[\w/]*\.(?:go|s)$",
     re.I,
 )
@@ -25,7 +26,7 @@ _LIBRARY_FUNCTION = re.compile(
     r"|^(?:System|Microsoft|Newtonsoft|NUnit|Xunit)\."
     r"|^(?:runtime|reflect|sync|testing|net/http|internal/\w+|syscall)\.(?!main\.)"
     r"|^(?:std|core|alloc|tokio|futures)::|^__rust_|^rust_begin_unwind|^__libc_|^__sanitizer|^__asan|^__interceptor"
-    r"|^fuzzer::|^_start$|^start_thread$|^clone3?$"
+    r"|^fuzzer::|^_start$|^start_thread$|^clone3?$|^__GI_|^__pthread_kill|^__restore_rt$"
 )
 
 _GEM = re.compile(r"^[\w.-]+ \([\w.]+\)$")  # Rails backtraces: "actionpack (7.1.3) lib/..."

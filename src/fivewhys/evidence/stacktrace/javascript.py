@@ -22,7 +22,10 @@ _STRICT = re.compile(
 )
 _LOOSE = re.compile(r"\b((?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception))(?::\s(.*)|\s*$)")
 _CAUSE = re.compile(r"^\s*\[cause\]:\s+((?:[\w$]+\.)*[A-Z][\w$]*)(?::\s?(.*))?\s*$")
-_SKIP = re.compile(r"^\s*(?:\.\.\. \d+ lines? matching cause stack trace \.\.\.|\}|\{|at <async>)\s*$|^\s*\w+: .*,$")
+# Inside ``[errors]: [`` (AggregateError): each member starts with its own ``Type: message`` line.
+_ERRORS = re.compile(r"^\s*\[errors\]:\s*\[\s*$")
+_MEMBER = re.compile(r"^\s*((?:[\w$]+\.)*[A-Z][\w$]*(?:Error|Exception)|Error)(?::\s?(.*))?\s*$")
+_SKIP = re.compile(r"^\s*(?:\.\.\. \d+ lines? matching cause stack trace \.\.\.|\},?|\{|\],?|at <async>)\s*$|^\s*\w+: .*,$")
 _UNCLOSED = re.compile(r"^(.+?) \(([^()]+:\d+:\d+)$")
 _FF_EVAL = re.compile(r"^(.*?) line (\d+) > (?:eval|Function)\b")
 _FF = re.compile(r"^\s*(.*?):(\d+)(?::(\d+))?\s*$")
@@ -35,8 +38,11 @@ def parse_v8_frame(line: str) -> Frame | None:
     m = _AT.match(line)
     if m is None or not m.group(1):
         return None
-    # Node closes the last frame line with " {" when the error has own properties or a cause.
-    body = m.group(1)[:-2] if m.group(1).endswith(" {") else m.group(1)
+    # Node closes the last frame line with " {" when the error has own properties or a cause, and a
+    # frame line inside an ``[errors]: [...]`` array with "," when another member follows.
+    body = m.group(1)[:-2] if m.group(1).endswith(" {") else m.group(1).removesuffix(",")
+    if body.startswith("async ") and _is_location(body[6:]):  # "at async file:1:2": an anonymous async frame
+        body = body[6:]
     split = strip_trailing_group(body)
     if split is not None and split[0].strip() and _is_location(split[1]):
         return _frame(split[0].strip(), split[1])
@@ -112,6 +118,7 @@ def parse(ctx: Ctx, i: int) -> Block | None:
         start, top.message, top.start_line = i - 1, ctx.lines[i - 1].strip(), i
     excs = [top]
     j = i
+    members_of: int | None = None  # the AggregateError whose ``[errors]`` array is open
     while j < len(ctx.lines):
         line = ctx.lines[j]
         frame = parse_v8_frame(line)
@@ -121,6 +128,12 @@ def parse(ctx: Ctx, i: int) -> Block | None:
         elif (c := _CAUSE.match(line)) is not None:
             excs.append(ParsedException(type=c.group(1), message=c.group(2) or "", language="javascript", start_line=j + 1))
             link_cause(excs, len(excs) - 2, len(excs) - 1, "cause")
+        elif _ERRORS.match(line):
+            members_of = len(excs) - 1
+        elif members_of is not None and (mm := _MEMBER.match(line)) is not None:
+            member = ParsedException(type=mm.group(1), message=mm.group(2) or "", language="javascript", start_line=j + 1)
+            member.member_of, member.relation = members_of, "aggregate_member"
+            excs.append(member)
         elif not _SKIP.match(line):
             break
         j += 1

@@ -25,7 +25,10 @@ _SAN_FRAME = re.compile(r"^\s*#(\d+)\s+(0x[0-9a-fA-F]+)\s+(?:in\s+)?(.*?)\s*$")
 # template arguments (``SetPropertyHelper<(js::ExecutionMode)0>``), so the argument list is found as
 # the balanced group that ends the body.
 _GDB_HEAD = re.compile(r"^\s*#\d+\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([^\s(].*?\))\s*(?:at\s+(\S+?)|from\s+(\S+))?\s*$")
-_DISCRIMINATOR = re.compile(r"\s+\(discriminator \d+\)$")
+_DISCRIMINATOR = re.compile(r"\s+\(discriminator \d+\)$|\s+\(BuildId: [0-9a-fA-F]+\)$")
+# gdb's "fn (arg=1, ...)" with no location: the space before "(" (sanitizers print "fn(int)") and
+# an argument list of ``name=value`` pairs or nothing.
+_GDB_ARGS = re.compile(r"^(\S.*?) \((?:[\w$.]+=.*)?\)$")
 _UNKNOWN_MODULE = "(<unknown module>)"
 _UNKNOWN_LOCATION = re.compile(r"^\?\?(?::[?\d]+){0,2}$")
 _MODULE_NAME = re.compile(r"^[\w.+-]+$")
@@ -59,6 +62,9 @@ def _san_rest(rest: str) -> Frame:
         return make_frame(file=mod.group(1), function=function)
     if " " not in rest:
         return make_frame(function=rest or None)
+    gdb = _GDB_ARGS.match(rest)
+    if gdb is not None:
+        return make_frame(function=gdb.group(1))
     function, loc = rest.rsplit(" ", 1)
     if _UNKNOWN_LOCATION.match(loc):  # llvm-symbolizer's "??:?" / "??:0:0": the file is unknown
         return make_frame(function=function)

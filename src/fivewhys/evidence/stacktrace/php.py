@@ -17,7 +17,10 @@ _HEADER = re.compile(
     r"(?:Uncaught\s+|^Next\s+|^)(?:exception\s+'(?P<qt>[\w\\]+)'\s+with\s+message\s+'(?P<qm>.*)'|(?P<t>[A-Z][\w\\]*))"
     r"(?::\s(?P<m>.*?))?\s+in\s+\S+?(?::\d+|\s+on\s+line\s+\d+)\s*$"
 )
-_STACK = re.compile(r"^\s*Stack trace:\s*$")
+_STACK = re.compile(r"^\s*(?:Stack trace:|\[stacktrace\])\s*$")
+# Laravel / Monolog LineFormatter: "[object] (Type(code: 0): msg at /path/File.php:12)", then
+# "[stacktrace]" and the frames; a wrapped exception follows as "[previous exception] [object] (...)".
+_OBJECT = re.compile(r"(?P<prev>^\[previous exception\] )?\[object\] \((?P<t>[A-Za-z_\\][\w\\]*)\(code: [^)]*\): (?P<m>.*) at \S+:\d+\)\s*$")
 _THROWN = re.compile(r"^\s*thrown in .* on line \d+\s*$")
 
 
@@ -27,15 +30,19 @@ def parse_frame(line: str) -> Frame | None:
     if m is None:
         return None
     number = m.group("line")
-    return make_frame(file=m.group("file"), line=int(number) if number else None, function=m.group("fn").strip())
+    # Monolog writes the trace inside a JSON string: namespace separators come out doubled.
+    function = m.group("fn").strip().replace("\\\\", "\\")
+    return make_frame(file=m.group("file"), line=int(number) if number else None, function=function)
 
 
 def parse(ctx: Ctx, i: int) -> Block | None:
     """A PHP trace whose first ``#0`` frame is on line ``i`` (header searched above)."""
-    if parse_frame(ctx.lines[i]) is None:
+    if parse_frame(ctx.lines[i]) is None and not _MAIN.match(ctx.lines[i]):
         return None
     excs: list[ParsedException] = []
     start = _header(ctx, i, excs)
+    if excs[0].type is None and parse_frame(ctx.lines[i]) is None:
+        return None  # a lone "#0 {main}" says nothing without the header naming the exception
     j = i
     while j < len(ctx.lines):
         line = ctx.lines[j]
@@ -45,6 +52,9 @@ def parse(ctx: Ctx, i: int) -> Block | None:
         elif (h := _HEADER.search(line)) is not None and line.lstrip().startswith("Next"):
             excs.append(_exception(h))
             link_cause(excs, len(excs) - 1, len(excs) - 2, "previous")
+        elif (o := _OBJECT.search(line)) is not None and o.group("prev"):
+            excs.append(_laravel(o))
+            link_cause(excs, len(excs) - 2, len(excs) - 1, "previous")  # printed after the exception it wraps
         elif not (_MAIN.match(line) or _STACK.match(line) or _THROWN.match(line) or _blank_before_next(ctx, j)):
             break
         j += 1
@@ -53,8 +63,13 @@ def parse(ctx: Ctx, i: int) -> Block | None:
 
 
 def _blank_before_next(ctx: Ctx, j: int) -> bool:
-    """PHP separates a ``Next`` exception from the previous stack by a blank line."""
-    return not ctx.lines[j].strip() and _HEADER.search(ctx.get(j + 1)) is not None and ctx.get(j + 1).lstrip().startswith("Next ")
+    """PHP separates a ``Next`` exception (Laravel a ``[previous exception]``) from the stack above by a blank line."""
+    if ctx.lines[j].strip():
+        return False
+    nxt = ctx.get(j + 1)
+    if nxt.startswith("[previous exception] "):
+        return True
+    return _HEADER.search(nxt) is not None and nxt.lstrip().startswith("Next ")
 
 
 def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:
@@ -62,6 +77,10 @@ def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:
         h = _HEADER.search(ctx.lines[k])
         if h is not None:
             excs.append(_exception(h))
+            return k
+        o = _OBJECT.search(ctx.lines[k])
+        if o is not None:
+            excs.append(_laravel(o))
             return k
         if not _STACK.match(ctx.lines[k]):
             m = re.match(r"^\s*([A-Z][\w\\]*(?:Exception|Error)):\s(.*)$", ctx.lines[k])
@@ -77,3 +96,7 @@ def _exception(h: re.Match[str]) -> ParsedException:
     return ParsedException(
         type=h.group("qt") or h.group("t"), message=h.group("qm") if h.group("qt") else (h.group("m") or ""), language="php"
     )
+
+
+def _laravel(o: re.Match[str]) -> ParsedException:
+    return ParsedException(type=o.group("t").replace("\\\\", "\\"), message=o.group("m"), language="php")

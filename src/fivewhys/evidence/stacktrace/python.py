@@ -18,8 +18,13 @@ _FRAME = re.compile(r'^(\s*)File "([^"]*)", line (\d+)(?:, in (.+?))?\s*$')
 _EXC = re.compile(r"^\s*([A-Za-z_][\w.]*)(?::(?: (.*))?)?\s*$")
 _CAUSE = "The above exception was the direct cause of the following exception:"
 _CONTEXT = "During handling of the above exception, another exception occurred:"
+_EXC_NAME = re.compile(r"(?:Error|Exception|Warning|Exit|Interrupt|Iteration|Group)$|\.")
 _SEPARATOR = re.compile(r"^\s*\+?-*\+?-+ (?:\d+|\.\.\.) -+\s*$|^\s*\+-+\s*$")
 _MAX_GAP = 3
+_MAX_MESSAGE_LINES = 40
+# A line that starts a record of its own (a log line, another trace) rather than continuing a message.
+_NEW_RECORD = re.compile(r"^(?:\[|\d|(?:DEBUG|INFO|WARN(?:ING)?|ERROR|CRITICAL|FATAL)\b)|Traceback \(|^(?:panic|fatal error): ")
+_OTHER_FRAME = re.compile(r"^\s*(?:at\s\S.*(?:\)|:\d+)|#\d+\s.*)$")  # another runtime's frame: never message text
 
 
 def parse(ctx: Ctx, i: int) -> Block | None:
@@ -31,7 +36,36 @@ def parse(ctx: Ctx, i: int) -> Block | None:
     first, j = _parse_one(ctx.lines, i)
     excs = [first]
     j = _continue_chain(ctx.lines, excs, j)
+    _drop_cut_frame(ctx, excs[-1], j)
     return Block(excs, i, j)
+
+
+def parse_headerless(ctx: Ctx, i: int) -> Block | None:
+    """Frames with no ``Traceback`` line above: a SyntaxError in the main script, a paste missing its first line.
+
+    CPython prints a SyntaxError raised while compiling the script as just the ``File`` line, the
+    source and caret, and ``SyntaxError: msg``. A run is claimed when it ends in an exception line
+    or holds two frames or more (one stray ``File "x", line 1`` in prose is not a trace).
+    """
+    if not _FRAME.match(ctx.lines[i]):
+        return None
+    frames, j = parse_frames(ctx.lines, i)
+    m = _EXC.match(ctx.get(j))
+    typed = m is not None and _EXC_NAME.search(m.group(1)) is not None
+    if not typed and len(frames) < 2:
+        return None
+    exc = ParsedException(language="python", frames=frames, start_line=i + 1)
+    if m is not None and typed:
+        exc.type = m.group(1)
+        exc.message, j = _message(ctx.lines, j, (m.group(2) or "").strip())
+    _drop_cut_frame(ctx, exc, j)
+    return Block([exc], i, j)
+
+
+def _drop_cut_frame(ctx: Ctx, exc: ParsedException, end: int) -> None:
+    """A frame on the last line of a text that stops mid-line may be cut short (its function name): drop it."""
+    if ctx.cut and end == len(ctx.lines) and exc.frames and _FRAME.match(ctx.lines[-1]):
+        exc.frames.pop()
 
 
 def _continue_chain(lines: list[str], excs: list[ParsedException], j: int) -> int:
@@ -73,9 +107,38 @@ def _parse_one(lines: list[str], h: int) -> tuple[ParsedException, int]:
     m = _EXC.match(lines[j]) if j < len(lines) else None
     if m is not None and (frames or j == h + 1):
         exc.type = m.group(1)
-        exc.message = (m.group(2) or "").strip()
-        j += 1
+        exc.message, j = _message(lines, j, (m.group(2) or "").strip())
     return exc, j
+
+
+def _message(lines: list[str], j: int, first: str) -> tuple[str, int]:
+    """The message on the exception line ``j`` plus the lines that continue it; returns it and the next line.
+
+    ``str(exc)`` may hold newlines and CPython prints it as is, so the lines after the exception line
+    can be its message; they can just as well be the next log record. A line continues the message
+    when it is indented deeper than the exception line, or when the first line ends with ":" (a
+    list or block announced) and it is not shaped like a new record; a blank line always ends it.
+    """
+    own = indent_of(lines[j])
+    opened = first.endswith(":")
+    body = [first]
+    k = j + 1
+    while k < len(lines) and k - j <= _MAX_MESSAGE_LINES:
+        line = lines[k]
+        deeper = indent_of(line) > own
+        if not line.strip() or _continues_other(line) or not (deeper or (opened and indent_of(line) >= own)):
+            break
+        if not deeper and _NEW_RECORD.search(line.strip()):
+            break
+        body.append(line[own:].rstrip())
+        k += 1
+    return "\n".join(body), k
+
+
+def _continues_other(line: str) -> bool:
+    """A line that belongs to the trace machinery, not to a message (a chain sentence, a frame, a group box)."""
+    text = line.strip()
+    return text in (_CAUSE, _CONTEXT) or any(p.search(line) for p in (_HEADER, _FRAME, _SEPARATOR, _OTHER_FRAME))
 
 
 def parse_frames(lines: list[str], j: int) -> tuple[list[Frame], int]:
