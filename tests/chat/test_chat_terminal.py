@@ -102,7 +102,7 @@ def test_a_crash_loses_nothing_already_shown(example_repo: Path, screen: Callabl
     s = screen(["--offline", (example_repo / "incident.txt").read_text().strip()], example_repo)
     s.expect("fivewhys> ")
     s.type("/hypotheses\r")
-    s.expect("rejected")
+    s.expect("H2  confirmed")
     os.killpg(s.proc.pid, signal.SIGKILL)  # no chance to save anything on the way out
     s.proc.wait()
     store = Store(tmp_path / "state")
@@ -113,4 +113,4 @@ def test_a_crash_loses_nothing_already_shown(example_repo: Path, screen: Callabl
     finally:
         store.close()
     assert [line.role for line in lines] == ["user", "fivewhys", "user", "fivewhys"]
-    assert lines[2].text == "/hypotheses" and "H1  confirmed" in lines[3].text and "rejected" in lines[3].text
+    assert lines[2].text == "/hypotheses" and "H1  confirmed" in lines[3].text and "H2  confirmed" in lines[3].text
