@@ -40,19 +40,25 @@ DENY_LAST = frozenset(
     bucket provider source scope usage limit limits rate id_ref kind class schema table column
     column_name min max valid validity bytes encoding charset validator lifetime age duration
     manager handler service filter factory provider store issuer audience exception error errors
-    failure failed invalid missing expired required mismatch secrets""".split()
+    failure failed invalid missing expired required mismatch secrets at date time timestamp created
+    updated changed rotated""".split()
 )
 # Words anywhere in a key that make it a non-secret (public halves, DB keys, UI keys, counters,
 # storage object names: an S3 "object key" is a file name; negations: not_secret).
 DENY_ANY = frozenset(
     """public pub primary foreign csrf xsrf authenticity keyboard keycode keymap max min num
     total tokens sort partition cache idempotency integrity checksum digest md md5 sha sha1 sha256
-    sha512 etag fingerprint bucket object not non""".split()
+    sha512 etag fingerprint bucket object not non tokenizer tokenize tokenized tokenization""".split()
 )
 _PASSWORD_PARTS = ("password", "passwd", "passwort", "passphrase")
 _PASSWORD_WORDS = frozenset({"pass", "pwd", "pw"})
 _STRONG_PARTS = (*_PASSWORD_PARTS, "secret", "token", "apikey", "credential", "privatekey", "accesskey", "authkey")
 _STRONG_WORDS = frozenset("pass pwd auth creds cred pat".split())
+# A key word ending in one of these names the credential it holds: requirepass, storepass, masterauth
+_STRONG_ENDINGS = ("pass", "passwd", "pwd", "auth")
+_NOT_CREDENTIAL_ENDINGS = frozenset(
+    "bypass compass encompass surpass trespass overpass underpass multipass oauth".split()
+)
 _WEAK_LAST = frozenset("key pw sig signature session sessionid sid login hmac".split())
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+[a-z]*")
 
@@ -75,12 +81,14 @@ def key_strength(key: str) -> int:
     """
     segment = key.rsplit(".", 1)[-1]
     words = key_words(segment)
-    if words[-2:] == ["access", "id"]:  # the public half of a key pair still identifies the account
-        return WEAK
+    if words[-2:] == ["access", "id"] or words[-3:] == ["private", "key", "id"]:
+        return WEAK  # the public half of a key pair, a service account's key id: they still identify it
     if not words or words[-1] in DENY_LAST or DENY_ANY.intersection(words):
         return DENIED
     joined = "".join(words)
     if any(p in joined for p in _STRONG_PARTS) or _STRONG_WORDS.intersection(words):
+        return STRONG
+    if words[-1].endswith(_STRONG_ENDINGS) and words[-1] not in _NOT_CREDENTIAL_ENDINGS:
         return STRONG
     return WEAK if words[-1] in _WEAK_LAST else NEUTRAL
 
@@ -147,6 +155,7 @@ def is_identifier(key: str, value: str) -> bool:
 _REVERSE_DNS = re.compile(r"(?:com|org|net|io|dev|edu)(?:\.[a-z0-9_\-]+)+")
 
 
+@lru_cache(maxsize=4096)
 def is_group_id(key: str) -> bool:
     """A reverse-DNS package name (``io.jsonwebtoken``): glued by ":" to what follows, it is a
     Maven/Gradle coordinate (group:artifact:version), not a key and its value."""
@@ -211,8 +220,9 @@ def looks_random(value: str, min_len: int = 16, min_entropy: float = 2.9) -> boo
 
 
 _HEX = re.compile(r"[0-9a-fA-F]+")
+_VERSION = re.compile(r"[\^~<>=!v]{0,3}\d{1,4}(?:\.\d{1,6}){1,2}(?:[\-+][0-9A-Za-z.\-]{1,24})?")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DIGEST = re.compile(r"(?i)(?:sha\d*|md5|blake2\w*|crc32)[-:]")
+_DIGEST = re.compile(r"(?i)(?:sha\d*|md5|blake2\w*|crc32)[-:=]")
 _TOKEN_CHARS = re.compile(r"[A-Za-z0-9+/=_\-.~]+")
 # A value that is code, not data: cache["k"], os.environ.get(, settings.SECRET
 _CALL = re.compile(r"^[A-Za-z_][\w.]*(?:\[|\()")
@@ -243,14 +253,16 @@ def plausible_secret(value: str, strength: int) -> bool:
         return False  # the cheap, usual rejections first (these are also required below)
     if strength == DENIED or is_placeholder(value) or not has_alnum(value) or is_code_ref(value):
         return False
+    if _VERSION.fullmatch(value):  # google-auth==2.29.0, "jsonwebtoken": "^9.0.2"
+        return False
     if strength == STRONG:
         if value.isdigit():
             return len(value) >= 8
         return len(value) >= 4 and not _SAME_CHAR_RUN.search(value)
     if is_sequence(value):
         return False
-    if strength == WEAK:
-        return looks_random(value, 14)
+    if strength == WEAK:  # sha256=…: a webhook's signature of one payload, not a reusable key
+        return looks_random(value, 14) and not _DIGEST.match(value)
     return very_random(value)
 
 
@@ -293,6 +305,8 @@ def ipv6_ok(text: str) -> bool:
     """True for a valid IPv6 address that is not just a few colons."""
     if text.count(":") < 2 or not any(c.isalnum() for c in text):
         return False
+    if "::" not in text and all(len(group) == 2 for group in text.split(":")):
+        return False  # 1a:2b:…:8b, eight bytes in hex: a fingerprint or a dump, not an address
     try:
         address = ipaddress.IPv6Address(text)
     except ValueError:

@@ -18,6 +18,37 @@ from functools import cache
 from typing import Any, Literal
 
 from fivewhys.redact import _checks as ck
+from fivewhys.redact._assign import (
+    ASSIGN,
+    AZURE_SAS,
+    BUNDLER,
+    CLI_FLAG,
+    DIRECTIVE,
+    K8S_DATA,
+    K8S_ENV,
+    KEY_COMMA,
+    REVERSED,
+    XML_ELEMENT,
+    XML_KV,
+    XML_NAMED,
+    YAML_BLOCK,
+    _cli_spans,
+    _directive_spans,
+    _k8s_secret_spans,
+    _kv_spans,
+)
+from fivewhys.redact._personal import (
+    CARD,
+    EMAIL,
+    IPV4,
+    IPV6,
+    PHONE,
+    PHONE_CONTEXT,
+    _card_spans,
+    _ipv4_spans,
+    _national_phone_ok,
+    _phone_ok,
+)
 from fivewhys.redact._gate import Gate
 
 Span = tuple[int, int, str]
@@ -145,10 +176,13 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     # possessive, then "ends on a letter or digit": a token cut by a mask (-####) is an example
     ("slack-token", ('xox',), _B + r"xox[abposre]-(?:[0-9]+-)?[A-Za-z0-9\-]{10,}+(?<=[A-Za-z0-9])(?![#*])"),
     ("slack-token", ('xoxe.',), _B + r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{20,}"),
+    ("slack-token", ('xapp-',), _B + r"xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+" + _E),  # app-level (Socket Mode) tokens
     ("slack-webhook", ('hooks.slack.com/',), r"hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[A-Za-z0-9+/_\-]{20,})"),
     ("stripe-key", ('sk_', 'rk_'), _B + r"(?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,}"),
     ("stripe-key", ('whsec_',), _B + r"whsec_[A-Za-z0-9+/]{20,}"),
     ("twilio-key", ('SK',), _B + r"SK[0-9a-fA-F]{32}" + _E),
+    # the auth token (32 hex) has no prefix; next to its account SID (AC + 32 hex) it is that account's
+    ("twilio-key", ('AC',), _B + r"AC[0-9a-f]{32}[\"']?[ \t]*[,:;][ \t]*[\"']?(?P<s>[0-9a-f]{32})" + _E),
     ("sendgrid-key", ('SG.',), _B + r"SG\.[A-Za-z0-9_\-]{16,32}\.[A-Za-z0-9_\-]{16,64}"),
     # sk-ant-api03- / sk-ant-admin01-: 93 characters, then "AA"
     ("anthropic-key", ('sk-ant-',), _B + r"sk-ant-[a-z]+\d\d-[A-Za-z0-9_\-]{93}AA" + _E),
@@ -160,8 +194,11 @@ PREFIXED: list[tuple[str, tuple[str, ...], str] | tuple[str, tuple[str, ...], st
     ("llm-api-key", ('pplx-', 'pplx_', 'gsk-', 'gsk_', 'xai-', 'xai_'), _B + r"(?:pplx|gsk|xai)[-_][A-Za-z0-9]{40,}"),
     ("llm-api-key", ('r8_',), _B + r"r8_[A-Za-z0-9]{37}" + _E),
     ("gcp-api-key", ('AIza',), _B + r"AIza[A-Za-z0-9_\-]{35}" + _E),
+    ("gcp-oauth-token", ('ya29.',), _B + r"ya29\.[A-Za-z0-9_\-]{30,}"),
+    ("gcp-client-secret", ('GOCSPX-',), _B + r"GOCSPX-[A-Za-z0-9_\-]{28}" + _E),
     ("azure-client-secret", ('Q~',), _B + r"[A-Za-z0-9_~.\-]{3}\dQ~[A-Za-z0-9_~.\-]{31,34}" + r"(?![A-Za-z0-9_~.\-])", "line"),
     ("jwt", ('ey',), _B + r"ey[A-Za-z0-9_\-]{10,}\.ey[A-Za-z0-9_/\\\-]{10,}(?:\.[A-Za-z0-9_/\\+\-]+={0,2})?"),
+    ("docker-token", ('dckr_pat_', 'dckr_oat_'), _B + r"dckr_(?:pat|oat)_[A-Za-z0-9_\-]{27,}"),
     ("npm-token", ('npm_',), _B + r"npm_[A-Za-z0-9]{36}" + _E),
     ("pypi-token", ('pypi-AgE',), _B + r"pypi-AgE[A-Za-z0-9_\-]{50,}"),
     ("digitalocean-token", ('dop_v1_', 'dor_v1_', 'doo_v1_'), _B + r"do[opr]_v1_[a-f0-9]{64}" + _E),
@@ -236,6 +273,41 @@ URL_CREDS = (
     r"(?P<s>[^\s:/?#@\"'<>\[\]]*:[^\s/?#\"'<>]+)@(?=[A-Za-z0-9\[_])"
 )
 CURL_USER = r"(?:\s-u|--user)[ \t]+(?P<q>[\"']?)(?P<s>[^\s\"':]*:[^\s\"']*|[^\s\"':]+:)(?P=q)"
+# Oracle writes user/password: jdbc:oracle:thin:scott/pw@//db:1521/X, sqlplus -s scott/pw@db
+ORACLE_USER = (
+    r"(?i)(?:jdbc:oracle:[a-z0-9]+:|\bsqlplus[ \t]+(?:-[a-z]+[ \t]+)*)[\w$#.\-]+/(?P<s>[^\s@/\"']+)(?=@|\s|$)"
+)
+# Clients that take a password as a short flag: mysql as -p glued to it (-pSECRET; a spaced "-p db"
+# prompts, then names a database), a registry login, the mongo shell and sshpass as -p and the next
+# word, redis-cli as -a and the next word.
+CLI_PASSWORD = (
+    r"\b(?P<cmd>(?i:mysql|mariadb)[\w\-]*|(?i:docker|podman|nerdctl|buildah|helm|oras)[ \t]+(?:registry[ \t]+)?login"
+    r"|mongo(?:sh|dump|restore|import|export)?|redis-cli|sshpass)\b[^\n]*?[ \t](?P<flag>-[pa])(?P<gap>[ \t]+)?"
+    r"(?P<q>[\"']?)(?P<s>[^\s\"'\-][^\s\"']*)(?P=q)"
+)
+# netrc: machine <host> [login <user>] password <secret>, on one line or several
+NETRC = r"\bmachine[ \t]+\S+(?:\s+login[ \t]+\S+)?\s+password[ \t]+(?P<s>\S+)"
+# Credentials passed positionally to a client's constructor: HTTPBasicAuth("user", "pw"), auth=("user", "pw")
+CODE_CREDENTIALS = (
+    r"(?:\b(?:HTTP(?:Basic|Digest|Proxy)Auth|BasicAuth|NetworkCredential|PasswordAuthentication"
+    r"|UsernamePasswordCredentials?)|\bauth[ \t]*=[ \t]*)\([ \t]*(?P<uq>[\"'])[^\"'\n]*(?P=uq)[ \t]*,[ \t]*"
+    r"(?P<q>[\"'])(?P<s>[^\"'\n]+)(?P=q)"
+)
+# Go's MySQL DSN: user:password@tcp(host:3306)/db
+GO_DSN = r"(?<![\w:/.\-])[\w.\-]+:(?P<s>[^\s@\"'/:]+)@(?:tcp|unix|udp)\("
+
+
+def _cli_password_spans(m: re.Match[str]) -> Iterator[Span]:
+    """The value of the client's own password flag, written the way that client reads it."""
+    cmd = m.group("cmd").lower()
+    flag, glued = ("-a", False) if cmd == "redis-cli" else ("-p", cmd.startswith(("mysql", "mariadb")))
+    if m.group("flag") == flag and (m.group("gap") is None) == glued and _password_ok(m.group("s")):
+        yield m.start("s"), m.end("s"), "password"
+
+
+def _password_ok(value: str) -> bool:
+    """A password on its own: what its half of a ``user:password`` pair must be, and a real value."""
+    return _userinfo_ok("user:" + value) and ck.plausible_secret(value, ck.STRONG)
 
 
 def _userinfo_ok(value: str) -> bool:
@@ -252,16 +324,21 @@ def _userinfo_ok(value: str) -> bool:
 HEADER = (
     r"(?i)(?<![\w-])(?P<h>(?:proxy-)?authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)[a-z\-]*|api-?key)"
     r"\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?[ \t]*"
-    r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key|sso-key|ssws|oauth)[ \t]+)?"
-    r"(?!(?i:bearer|basic|token|digest)\b)(?P<s>[^\s\"'\\,;]{4,})"
+    r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key|sso-key|ssws|oauth)(?:[ \t]+|%20|\+))?"
+    r"(?!(?i:bearer|basic|token|digest|negotiate|ntlm)\b)(?P<s>[^\s\"'\\,;]{4,})"
 )
 COOKIE = r"(?i)(?<![\w-])(?P<h>set-cookie|cookie)\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?(?P<v>[^\n\"'\\]+)"
 _COOKIE_PAIR = re.compile(r"(?:^|;)\s*([^=;\s]+)=([^;]*)")
 _COOKIE_ATTRS = frozenset("path domain expires max-age samesite secure httponly priority version comment".split())
 
 
+_AUTH_PARAM = re.compile(r"[A-Za-z_\-]+=")  # Bearer realm="api": a challenge's parameter, no token
+
+
 def _header_spans(m: re.Match[str]) -> Iterator[Span]:
     value = m.group("s")
+    if _AUTH_PARAM.fullmatch(value):
+        return
     if ck.key_strength(m.group("h")) != ck.DENIED and ck.plausible_secret(value, ck.STRONG):
         yield m.start("s"), m.end("s"), "auth-header"
 
@@ -279,176 +356,6 @@ def _cookie_spans(m: re.Match[str]) -> Iterator[Span]:
             yield start, start + len(value), "cookie"
         if first_only:
             return
-
-
-# --------------------------------------------------------------------------- key = value
-# possessive: a key is never re-tried at shorter lengths (that backtracking cost 100x in speed)
-_KEY = r"(?<![\w.\-@=$])\$?(?P<key>-{0,2}+[A-Za-z0-9_][\w.\-]{0,80}+)"
-# Go/C declarations put a type between the name and the "=": var fooToken string = "..."
-_TYPE = r"(?:[ \t]+(?:string|String|str|char|bytes|\[\]byte)\b)?"
-_SEP = (
-    r"(?P<kq>\\?[\"'])?(?:\[\d*\])?" + _TYPE + r"[ \t]*"
-    r"(?P<sep>:::=|::=|:=|=>|\?=|\.=|\+=|!==?|===?|=|:(?!:)|\((?=\s*[\"'`])|(?<=[\w\"'])(?=[ \t]+[\"'`]))[ \t]*@?"
-)
-# The value is a lookahead so that a rejected pair (url=...) does not hide a key inside its value.
-_VALUE = r"(?=(?P<q>\\?[\"'`])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>(?:[^\s\"'`,;\\&]|&(?!\w+=)|,(?![ \t]*\w[\w.\-]*[=:])){1,400}))"
-ASSIGN = _KEY + _SEP + _VALUE
-REVERSED = r"(?P<q>[\"'`])(?P<qv>[^\"'`\n]{1,400})(?P=q)[ \t]*(?:===?|!==?)[ \t]*(?P<key>[A-Za-z_][\w.]{0,80})"
-XML_KV = r"(?i)\b(?:key|name)=\"(?P<key>[^\"]{1,80})\"\s+value=\"(?P<qv>[^\"]{1,400})\""
-KEY_COMMA = r"(?P<kq>[\"'])(?P<key>[A-Za-z_][\w.\-]{0,80})(?P=kq)[ \t]*,[ \t]*(?P<q>[\"'])(?P<qv>[^\"'\n]{1,400})(?P=q)"
-K8S_ENV = (
-    r"\bname:[ \t]*[\"']?(?P<key>[\w.\-]{1,80})[\"']?[ \t]*\r?\n[ \t]*value:[ \t]*"
-    r"(?:(?P<q>[\"'])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>[^\s\"']{1,400}))"
-)
-XML_ELEMENT = r"<(?P<key>[A-Za-z_][\w.\-]{0,80})>\s*(?P<qv>[^<>\s]{4,400})\s*</(?P=key)>"
-K8S_DATA = r"(?m)^(?P<ind>[ \t]*)(?:data|stringData):[ \t]*\n(?P<block>(?:(?P=ind)[ \t]+[^\n]*(?:\n|$))+)"
-_K8S_VALUE = re.compile(r"^[ \t]+[\w.\-]+:[ \t]*['\"]?([^\s'\"#]{4,})", re.M)
-# Bundler reads host credentials from BUNDLE_<HOST> variables (BUNDLE_GEMS__EXAMPLE__COM=user:pass)
-BUNDLER = r"\bBUNDLE_[A-Z0-9_]*__[A-Z0-9_]+[\"']?[ \t]*[:=][ \t]*[\"']?(?P<s>[^\s\"':]+:[^\s\"']+)"
-CLI_FLAG = r"(?<!\S)--?(?P<key>[A-Za-z][\w\-]{0,40})[ \t]+(?P<bv>[^\s\"'`-][^\s\"'`]{3,400})"
-AZURE_SAS = r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{20,})"
-_LINE_START = re.compile(r"[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?")
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
-
-
-def _label_for(key: str) -> str:
-    joined = "".join(ck.key_words(key))
-    for word, label in (("pass", "password"), ("pwd", "password"), ("token", "token"), ("secret", "secret"),
-                        ("cred", "credential"), ("auth", "token")):
-        if word in joined:
-            return label
-    return "key"
-
-
-def _trim(value: str) -> str:
-    """Drop closing brackets that belong to the surrounding code, not to the value."""
-    value = value.rstrip(",")
-    while value and value[-1] in _CLOSERS and value.count(value[-1]) > value.count(_CLOSERS[value[-1]]):
-        value = value[:-1]
-    return value
-
-
-def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
-    """The value of a secret-like key, if it looks like a real value and not a placeholder."""
-    key = m.group("key")
-    strength = ck.key_strength(key)
-    groups = m.groupdict()
-    sep = groups.get("sep")
-    if strength == ck.DENIED or (sep in ("", "(") and strength != ck.STRONG):
-        return
-    if sep == ":" and m.string[m.end("sep"):m.end("sep") + 1] not in (" ", "\t") and ck.is_group_id(key):
-        return
-    name = "qv" if groups.get("qv") is not None else "bv"
-    start, end = m.span(name)
-    shape = ck.vendor_shape(key)
-    if strength == ck.NEUTRAL and end - start < 24 and shape is None:  # the common case in logs
-        return
-    if name == "bv":
-        end = start + len(_trim(m.group(name)))
-        if _code_expression(m, sep, end):
-            return
-        if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
-            end = _to_end_of_config_line(m, end)
-    value = m.string[start:end]
-    if groups.get("q") == "`" and any(c.isspace() for c in value):
-        return  # `etcdctl get /x`: a shell command substitution, not a value
-    if shape is not None:  # the vendor's documented shape decides, both ways
-        secret = ck.vendor_credential(value, shape, strength)
-    else:
-        secret = ck.plausible_secret(value, strength) and not ck.is_identifier(key, value)
-    if secret and not _names_itself(key, value):
-        yield start, end, _label_for(key)
-
-
-_STATEMENT_END = re.compile(r";[ \t]*\r?$", re.M)
-
-
-def _code_expression(m: re.Match[str], sep: str | None, end: int) -> bool:
-    """A bare (unquoted) value in code syntax is an expression, not a literal: the right side of
-    ``=>`` (Perl, PHP, Ruby hashes) or of a spaced `` = `` statement ended by ``;`` (C family)."""
-    if sep == "=>":
-        return True
-    if sep != "=" or m.string[m.start("sep") - 1:m.start("sep")] not in (" ", "\t"):
-        return False
-    return _STATEMENT_END.match(m.string, end) is not None
-
-
-def _names_itself(key: str, value: str) -> bool:
-    """``PASSWORD_FIELD = "password-field"``: a constant holding its own name, not a secret."""
-    k, v = (re.sub(r"[^a-z0-9]", "", x.lower()) for x in (key, value))
-    return len(v) >= 8 and v in k
-
-
-def _to_end_of_config_line(m: re.Match[str], end: int) -> int:
-    """A bare value of a key that starts a config line (YAML, ini) runs to the end of the line."""
-    text, key_start = m.string, m.start("key")
-    line_start = text.rfind("\n", 0, key_start) + 1
-    if key_start - line_start > 40 or not _LINE_START.fullmatch(text, line_start, key_start):
-        return end
-    eol = text.find("\n", end)
-    rest = text[end:len(text) if eol < 0 else eol].rstrip(" \t\r,;\"'`")
-    # only plain words follow (a passphrase), not further key=value pairs
-    return end + len(rest) if rest and not re.search(r"[=:;&]", rest) else end
-
-
-def _cli_spans(m: re.Match[str]) -> Iterator[Span]:
-    if ck.key_strength(m.group("key")) == ck.STRONG:
-        yield from _kv_spans(m)
-
-
-def _k8s_secret_spans(m: re.Match[str]) -> Iterator[Span]:
-    """Every value under ``data:``/``stringData:`` of a Kubernetes Secret manifest."""
-    if not re.search(r"(?im)^\s*kind:\s*['\"]?secret\b", m.string):
-        return
-    for vm in _K8S_VALUE.finditer(m.group("block")):
-        value = vm.group(1)
-        if not ck.is_placeholder(value):
-            yield m.start("block") + vm.start(1), m.start("block") + vm.end(1), "k8s-secret"
-
-
-# --------------------------------------------------------------------------- personal data
-EMAIL = r"(?<![\w.%+\-])[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|xn--[a-z0-9\-]{2,30})(?![\w\-])"
-IPV4 = r"(?<![\w.])(?P<s>(?:\d{1,3}\.){3}\d{1,3})(?![\w]|\.\d)"
-IPV6 = r"(?<![\w:.])(?P<s>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.]+)?)(?![\w:]|\.\d)"
-# Cards as printed: unbroken, or in groups of four or more (4-4-4-4, Amex 4-6-5), a short last group;
-# a run that goes on with -<letter> is a UUID whose first groups happen to be digits
-CARD = r"(?<![\w.\-/])(?<!\d[ \-])(?P<s>\d{4,19}(?:[ \-]\d{4,19}){0,24}(?:[ \-]\d{3})?)(?![\w.]|[ \-]\d|-\w)"
-_DIGIT_GROUP = re.compile(r"\d+")
-_CARD_CONTEXT = re.compile(r"(?i)(card|pan|cc|credit|visa|amex|mastercard)\w*[\"']?\s*[:=]\s*[\"']?$")
-PHONE = (
-    r"(?<![\w+\-.:/#])(?P<s>\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){1,5}[ .\-]?\d{2,5}"
-    r"|\(\d{3}\)[ .\-]?\d{3}[ .\-]\d{4}"
-    r"|\d{3}[.\-]\d{3}[.\-]\d{4}"
-    r"|0\d{1,2}-\d{3,4}-\d{4}|0\d-\d{7})(?![\w\-]|\.\d)"
-)
-PHONE_CONTEXT = r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:[ \t]+(?:is|number|no\.?))?[ \t]*[:=]?[ \t]*(?P<s>\+?1?[3-9]\d{9,10})(?!\d)"
-
-
-def _card_spans(m: re.Match[str]) -> Iterator[Span]:
-    """Every card in a run of digit groups (a log line may list several numbers in a row)."""
-    value, base = m.group("s"), m.start("s")
-    groups = [g.span() for g in _DIGIT_GROUP.finditer(value)]
-    i = 0
-    while i < len(groups):
-        for j in range(len(groups) - 1, i - 1, -1):  # the longest card first
-            start, end = groups[i][0], groups[j][1]
-            if ck.card_ok(value[start:end]) and not _field_number(m.string, base + start, value[start:end]):
-                yield base + start, base + end, "CARD"
-                i = j
-                break
-        i += 1
-
-
-def _field_number(text: str, start: int, value: str) -> bool:
-    """A plain run of digits as the value of a named field (bytes_sent=..., order_number=...) is
-    that field's value; only card-like keys make it a card."""
-    before = text[max(0, start - 40, text.rfind("\n", 0, start) + 1):start]
-    return value.isdigit() and bool(re.search(r"[\w\"'][\"']?\s*[:=]\s*[\"']?$", before)) and not _CARD_CONTEXT.search(before)
-
-
-def _phone_ok(value: str) -> bool:
-    digits = sum(c.isdigit() for c in value)
-    return 7 <= digits <= 15
 
 
 # --------------------------------------------------------------------------- gates and triggers
@@ -496,29 +403,36 @@ _NEAR = {
     "pem": r"-----BEGIN[ A-Z0-9]*PRIVATE KEY",
     "url": r"(?i)[a-z][a-z0-9+.\-]{1,20}://[^\s:/?#@\"'<>\[\]]*:[^\s/?#\"'<>]+@[a-z0-9\[_]",
     "curl": r"(?:\s-u|--user)[ \t]",
-    "header": r"(?i)(?:authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)|api-?key)\\?[\"']?[ \t]*[:=]",
+    "oracle": r"(?i)(?:jdbc:oracle:[a-z0-9]+:|sqlplus[ \t])[\w$#.\- \t]*/",
+    "cli-password": r"(?i)(?:mysql|mariadb|login|mongo|redis-cli|sshpass).*[ \t]-[pa]",
+    "code-credentials": r"(?i)(?:auth|credentials?)[ \t]*=?[ \t]*\([ \t]*[\"'][^\"'\n]*[\"'][ \t]*,[ \t]*[\"']",
+    "go-dsn": r"@(?:tcp|unix|udp)\(",
+    "header": r"(?i)(?:authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)[a-z\-]*|api-?key)\\?[\"']?[ \t]*[:=]",
     "cookie": r"(?i)cookie\\?[\"']?[ \t]*[:=]",
     "sas": r"[?&]sig=[A-Za-z0-9%+/=]{20}",
     "bundler": r"BUNDLE_[A-Z0-9_]*__",
     "k8s-data": r"(?:data|stringData):[ \t]*\n",
     "xml-kv": r"(?i)(?:key|name)=\"[^\"]+\"\s+value=\"",
+    "xml-named": r"(?i)(?:key|name)=\"[^\"\n]+\"[^>\n]*>[^<>\s]{4}",
     "xml-element": r"(?i)<[\w.\-]*" + _KW + r"[\w.\-]*>\s*[^<>\s]{4}[^<>\s]*\s*</",
     "k8s-env": r"name:[ \t]*[\"']?[\w.\-]{1,80}[\"']?[ \t]*\r?\n[ \t]*value:",
     "key-comma": r"(?i)[\"'][\w.\-]*" + _KW + r"[\w.\-]*[\"'][ \t]*,[ \t]*[\"']",
     "reversed": r"[\"'`][ \t]*(?:===?|!==?)",
     "assign": (
-        r"(?i)" + _KW + r"[\w.\-]*(?:\\?[\"'])?(?:\[\d*\])?(?:[ \t]+(?:string|str|char|bytes|\[\]byte))?[ \t]*"
+        r"(?i)" + _KW + r"[\w.\-]*(?:\\?[\"'])?\]?(?:\[\d*\])?(?:[ \t]+(?:string|str|char|bytes|\[\]byte))?[ \t]*"
         r"(?:[:=(]|[?.+!]=|[ \t][\"'`])"
+    ),
+    "yaml-block": r"(?i)" + _KW + r"[\w.\-]*:[ \t]*[|>][+\-]?\d?[ \t]*\r?\n[ \t]+[^\s#]",
+    # only a strong key makes a directive, and every strong key holds one of these
+    "directive": (
+        r"(?i)(?:^|\n)[ \t]*[\w.\-]*(?:pass|pw|secret|token|key|cred|auth)[\w.\-]*[ \t]+"
+        r"[^\s\"'`#;=:]{4}[^\s\"'`#;=:]*[ \t]*(?:\r?\n|$)"
     ),
     "cli": r"(?i)-[\w\-]*" + _KW + r"[\w\-]*[ \t]+[^\s\"'`\-][^\s\"'`]{3}",
     "email": r"[A-Za-z0-9._%+\-]@[A-Za-z0-9][A-Za-z0-9.\-]*\.(?:[A-Za-z]{2}|xn--)",
     "ipv6": r":(?::|[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}:)",
     "ipv4": r"\d\.\d{1,3}\.\d{1,3}\.\d",
     "digits": _DIGITS_NEAR,
-    "phone-context": (
-        r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)\w*(?:[ \t]+(?:is|number|no\.?))?"
-        r"[ \t]*[:=]?[ \t]*\+?1?[3-9]\d{9}"
-    ),
 }
 
 
@@ -544,6 +458,14 @@ def _build_rules() -> list[Rule]:
         Rule("discord-token", DISCORD, _not_mask, gate=_regex_gate(_DISCORD_GATE), near=necessary(DISCORD)),
         Rule("url-credentials", URL_CREDS, _userinfo_ok, triggers=("@",), near=_NEAR["url"]),
         Rule("basic-auth", CURL_USER, _userinfo_ok, triggers=("-u", "--user"), near=_NEAR["curl"]),
+        Rule("url-credentials", ORACLE_USER, _password_ok, triggers=("jdbc:oracle:", "sqlplus"), icase=True, mode="at",
+             near=_NEAR["oracle"]),
+        Rule("password", CLI_PASSWORD, spans=_cli_password_spans, icase=True,
+             triggers=("mysql", "mariadb", "login", "mongo", "redis-cli", "sshpass"), near=_NEAR["cli-password"]),
+        Rule("password", NETRC, _password_ok, triggers=("machine",), after=2, near=necessary(NETRC)),
+        Rule("basic-auth", CODE_CREDENTIALS, _password_ok, triggers=("auth", "credential"), icase=True,
+             near=_NEAR["code-credentials"]),
+        Rule("url-credentials", GO_DSN, _password_ok, triggers=("@tcp(", "@unix(", "@udp("), near=_NEAR["go-dsn"]),
         Rule("auth-header", HEADER, spans=_header_spans, **kv, first="aApPxX", near=_NEAR["header"]),
         Rule("cookie", COOKIE, spans=_cookie_spans, **kv, first="cCsS\u017f", near=_NEAR["cookie"]),
         Rule("azure-sas", AZURE_SAS, ck.looks_random, **kv, first="?&", near=_NEAR["sas"]),
@@ -551,19 +473,22 @@ def _build_rules() -> list[Rule]:
         Rule("k8s-secret", K8S_DATA, spans=_k8s_secret_spans, triggers=("data:",), icase=True, mode="whole",
              near=_NEAR["k8s-data"]),
         Rule("key", XML_KV, spans=_kv_spans, triggers=('value="',), icase=True, near=_NEAR["xml-kv"]),
+        Rule("key", XML_NAMED, spans=_kv_spans, triggers=('key="', 'name="'), icase=True, near=_NEAR["xml-named"]),
         Rule("key", XML_ELEMENT, spans=_kv_spans, **kv, first="<", near=_NEAR["xml-element"]),
         Rule("key", K8S_ENV, spans=_kv_spans, triggers=("name:",), icase=True, after=1, near=_NEAR["k8s-env"]),
         Rule("key", KEY_COMMA, spans=_kv_spans, **kv, first="\"'", near=_NEAR["key-comma"]),
         Rule("key", REVERSED, spans=_kv_spans, triggers=("==", "!="), near=_NEAR["reversed"]),
         Rule("key", ASSIGN, spans=_kv_spans, **kv, first=_ASSIGN_FIRST, near=_NEAR["assign"]),
+        Rule("key", YAML_BLOCK, spans=_kv_spans, **kv, first=_ASSIGN_FIRST, near=_NEAR["yaml-block"]),
+        Rule("key", DIRECTIVE, spans=_directive_spans, **kv, first=_ASSIGN_FIRST, near=_NEAR["directive"]),
         Rule("key", CLI_FLAG, spans=_cli_spans, **kv, first="-", near=_NEAR["cli"]),
         Rule("EMAIL", EMAIL, triggers=("@",), near=_NEAR["email"]),
         # before IPv4: ::ffff:192.0.2.1 is one address
         Rule("IP", IPV6, ck.ipv6_ok, gate=_regex_gate(_IPV6_GATE), near=_NEAR["ipv6"]),
-        Rule("IP", IPV4, ck.ipv4_ok, gate=_regex_gate(_IPV4_GATE), near=_NEAR["ipv4"]),
+        Rule("IP", IPV4, spans=_ipv4_spans, gate=_regex_gate(_IPV4_GATE), near=_NEAR["ipv4"]),
         Rule("CARD", CARD, spans=_card_spans, gate=_digit_gate, near=_NEAR["digits"]),
         Rule("PHONE", PHONE, _phone_ok, gate=_digit_gate, near=_NEAR["digits"]),
-        Rule("PHONE", PHONE_CONTEXT, gate=_digit_gate, near=_NEAR["phone-context"]),
+        Rule("PHONE", PHONE_CONTEXT, _national_phone_ok, gate=_digit_gate, near=necessary(PHONE_CONTEXT)),
     ]
     return rules
 
