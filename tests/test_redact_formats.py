@@ -102,6 +102,7 @@ LEFT_ALONE = [
     "helm chart version 1.2.3.4 installed",
     "fingerprint 1a:2b:3c:4d:5e:6f:7a:8b",  # eight bytes in hex, no IPv6 address
     "git@github.com:acme/api.git",  # an SSH remote, no email
+    "cloning ssh://git@github.com/acme/api.git into /src",  # the same remote as a URL
     "X-Hub-Signature: sha1=e6e8a1b2c3d4e5f6a7b8",  # a payload's signature
     'Authorization: Bearer realm="api"',
     "Authorization: Negotiate",
