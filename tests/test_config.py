@@ -34,3 +34,32 @@ def test_bad_config_is_a_config_error(tmp_path: Path, content: str, message: str
     cfg.write_text(content)
     with pytest.raises(ConfigError, match=message):
         Settings.build({}, env={"FIVEWHYS_CONFIG": str(cfg)})
+
+
+def test_project_config_from_dotfile_or_pyproject_up_to_the_repo_root(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "svc").mkdir()
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.fivewhys]\napp_paths = ["^svc/"]\n'
+                                         'redact_allow = ["AKIAIOSFODNN7EXAMPLE"]\n')
+    s = Settings.build({}, env={}, project_dir=repo / "svc")
+    assert s.app_paths == ["^svc/"] and s.redact_allow == ["AKIAIOSFODNN7EXAMPLE"]
+    (repo / "svc" / ".fivewhys.toml").write_text('library_paths = ["/generated/"]\nmax_iterations = 2\n')
+    s = Settings.build({"max_iterations": 3}, env={}, project_dir=repo / "svc")
+    assert (s.library_paths, s.app_paths, s.max_iterations) == (["/generated/"], [], 3)  # nearest file wins; flags win
+    (tmp_path / ".fivewhys.toml").write_text('app_paths = ["outside"]\n')  # above the repo root: not read
+    (repo / "pyproject.toml").unlink()
+    assert Settings.build({}, env={}, project_dir=repo).app_paths == []
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("redact = false", "may not set redact"),
+    ('base_url = "https://collector.example"', "may not set base_url"),
+    ('app_paths = ["(unclosed"]', "bad regex"),
+    ('redact_patterns = { "Bad Label" = "x" }', "label"),
+])
+def test_a_project_cannot_weaken_safety_or_pass_bad_regexes(tmp_path: Path, content: str, message: str) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".fivewhys.toml").write_text(content)
+    with pytest.raises(ConfigError, match=message):
+        Settings.build({}, env={}, project_dir=tmp_path)

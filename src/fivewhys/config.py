@@ -1,22 +1,34 @@
-"""Settings: built once (flag > environment > config file > default) and passed down.
+"""Settings: built once (flag > environment > project config > user config > default) and passed down.
 
 Nothing reads the environment at import time; ``Settings.build()`` does, when a shell asks.
-The config file is TOML at ``$FIVEWHYS_CONFIG`` or ``~/.config/fivewhys/config.toml``::
+The user config is TOML at ``$FIVEWHYS_CONFIG`` or ``~/.config/fivewhys/config.toml``::
 
     model = "claude-sonnet-5-5"
     max_iterations = 4
     pattern_dirs = ["~/.config/fivewhys/patterns"]
+
+The project config is ``.fivewhys.toml`` or the ``[tool.fivewhys]`` table of ``pyproject.toml``, in
+the folder analysed or one above it (up to the repository root). It describes the project, so it
+holds only what cannot weaken safety when a repository is hostile (``PROJECT_KEYS``): app/library
+path patterns and extra redaction rules, never ``redact = false``, an API key or an endpoint::
+
+    app_paths = ["^services/"]              # regexes: frames whose file or function matches are app code
+    library_paths = ["/generated/"]         # ... are library code (checked first)
+    redact_patterns = { "internal-token" = "itk_[A-Za-z0-9]{32}" }
+    redact_allow = ["AKIAIOSFODNN7EXAMPLE"] # exact values never redacted
+    redact_drop_fields = ["user.email"]     # JSON / key=value fields whose values are always replaced
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError, describe_validation
 
@@ -66,6 +78,32 @@ class Settings(BaseModel):
     """Redact secrets and personal data in everything that leaves the process."""
     repo: Path | None = None
     """The git repository to investigate; None: found from the cwd or the named files."""
+    app_paths: list[str] = Field(default_factory=list)
+    """Regexes: a frame whose file or function matches one is application code."""
+    library_paths: list[str] = Field(default_factory=list)
+    """Regexes: a frame whose file or function matches one is library code (wins over app_paths)."""
+    redact_patterns: dict[str, str] = Field(default_factory=dict)
+    """Extra redaction rules, label -> regex (the whole match, or a group named ``s``, is replaced)."""
+    redact_allow: list[str] = Field(default_factory=list)
+    """Exact values never redacted (a known test key, a public id)."""
+    redact_drop_fields: list[str] = Field(default_factory=list)
+    """Field names (``password``, ``user.email``) whose values are always replaced, whatever they look like."""
+
+    @field_validator("app_paths", "library_paths")
+    @classmethod
+    def _regex_list(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            _compile(pattern)
+        return value
+
+    @field_validator("redact_patterns")
+    @classmethod
+    def _regex_map(cls, value: dict[str, str]) -> dict[str, str]:
+        for label, pattern in value.items():
+            if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{0,40}", label):
+                raise ValueError(f"label {label!r}: lower-case letters, digits and '-' only")
+            _compile(pattern)
+        return value
 
     @property
     def resolved_engine(self) -> Literal["offline", "claude"]:
@@ -80,13 +118,20 @@ class Settings(BaseModel):
         flags: Mapping[str, Any] | None = None,
         env: Mapping[str, str] | None = None,
         config_file: Path | None = None,
+        project_dir: Path | None = None,
     ) -> Settings:
-        """Merge flag > environment > config file > default; flags that are None are unset."""
+        """Merge flag > environment > project config > user config > default; None flags are unset.
+
+        ``project_dir`` is where the project config is looked for (and above it, up to the
+        repository root); by default the ``repo`` flag, else the current folder.
+        """
         env = os.environ if env is None else env
+        flags = flags or {}
         merged: dict[str, Any] = {}
         merged.update(_read_config_file(config_file, env))
+        merged.update(read_project_config(project_dir or flags.get("repo") or Path.cwd()))
         merged.update(_from_env(env))
-        merged.update({k: v for k, v in (flags or {}).items() if v is not None})
+        merged.update({k: v for k, v in flags.items() if v is not None})
         try:
             return cls.model_validate(merged)
         except ValidationError as exc:
@@ -127,3 +172,64 @@ def _read_config_file(path: Path | None, env: Mapping[str, str]) -> dict[str, An
     if "pattern_dirs" in data:
         data["pattern_dirs"] = [Path(p).expanduser() for p in data["pattern_dirs"]]
     return data
+
+
+PROJECT_KEYS = frozenset({"app_paths", "library_paths", "redact_patterns", "redact_allow", "redact_drop_fields",
+                          "max_iterations", "model"})
+"""What a repository's own config may set: nothing that turns redaction off or sends data elsewhere."""
+
+
+def read_project_config(start: Path) -> dict[str, Any]:
+    """The project config found at ``start`` or above it (stopping at the repository root), or {}.
+
+    Raises:
+        ConfigError: unreadable TOML, or a key a project may not set (with its file).
+    """
+    for folder in _up_to_repo_root(start):
+        dotfile, pyproject = folder / ".fivewhys.toml", folder / "pyproject.toml"
+        if dotfile.is_file():
+            return _project_keys(_load_toml(dotfile), dotfile)
+        if pyproject.is_file():
+            table = _load_toml(pyproject).get("tool", {}).get("fivewhys")
+            if isinstance(table, dict):
+                return _project_keys(table, pyproject)
+    return {}
+
+
+def _up_to_repo_root(start: Path) -> list[Path]:
+    try:
+        here = start.expanduser().resolve()
+    except OSError:
+        return []
+    if here.is_file():
+        here = here.parent
+    chain = []
+    for folder in (here, *here.parents):
+        chain.append(folder)
+        if (folder / ".git").exists():
+            break
+    return chain
+
+
+def _project_keys(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    refused = sorted(set(data) - PROJECT_KEYS)
+    if refused:
+        raise ConfigError(f"{path}: a project config may not set {', '.join(refused)} "
+                          f"(allowed: {', '.join(sorted(PROJECT_KEYS))})")
+    return data
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"config file {path}: cannot read ({exc.strerror or exc})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path}: {exc}") from None
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad regex {pattern!r}: {exc}") from None
