@@ -53,3 +53,40 @@ def test_panic_during_a_recovered_panic_is_two_exceptions() -> None:
     assert (second.type, second.message, second.thread) == ("panic", "second failure", "goroutine 1 [running]")
     assert [(f.function, f.line) for f in second.frames] == [("main.main.func1", 8), ("main.main", 11)]
     assert second.caused_by == 0 and first.relation == "context"
+
+
+def test_runtime_throw_with_go_1_23_goroutine_header() -> None:
+    text = (
+        "fatal error: concurrent map writes\n\n"
+        "goroutine 18 gp=0xc000007a40 m=3 mp=0xc000080008 [running]:\n"
+        "runtime.throw({0x4b2c1d?, 0x0?})\n\t/usr/local/go/src/runtime/panic.go:1067 +0x48 fp=0xc00004af50 sp=0xc00004af20 pc=0x46cc48\n"
+        "main.writer(0xc000076180)\n\t/build/cmd/app/main.go:15 +0x4a fp=0xc00004afc8 sp=0xc00004afa8 pc=0x48f0aa\n"
+        "created by main.main in goroutine 1\n\t/build/cmd/app/main.go:22 +0x65\n\n"
+        "goroutine 1 gp=0xc0000061c0 m=nil [sleep]:\n"
+        "main.main()\n\t/build/cmd/app/main.go:25 +0x85 fp=0xc000068f50 sp=0xc000068f18 pc=0x48f165\n"
+    )
+    trace = extract(text)
+    [exc] = trace.exceptions
+    assert (exc.type, exc.message, exc.thread) == ("fatal error", "concurrent map writes", "goroutine 18 [running]")
+    assert [(f.function, f.line) for f in exc.frames] == [("runtime.throw", 1067), ("main.writer", 15)]
+    assert [(s.label, [f.line for f in s.frames]) for s in trace.extra_stacks] == [("goroutine 1 [sleep]", [25])]
+
+
+def test_signal_in_cgo_code_is_named_by_the_signal() -> None:
+    text = (
+        "SIGSEGV: segmentation violation\nPC=0x7f1e2c3d4e5f m=0 sigcode=1 addr=0x0\nsignal arrived during cgo execution\n\n"
+        "goroutine 1 [syscall]:\n"
+        "runtime.cgocall(0x48f0a0, 0xc000067f50)\n\t/usr/local/go/src/runtime/cgocall.go:157 +0x4b\n"
+        "main._Cfunc_crash()\n\t_cgo_gotypes.go:39 +0x45\n"
+        "main.main()\n\t/build/cmd/app/main.go:12 +0x17\n\n"
+        "rax    0x0\nrip    0x7f1e2c3d4e5f\n"
+    )
+    [exc] = extract(text).exceptions
+    assert (exc.type, exc.message, exc.thread) == ("SIGSEGV", "segmentation violation", "goroutine 1 [syscall]")
+    assert [f.function for f in exc.frames] == ["runtime.cgocall", "main._Cfunc_crash", "main.main"]
+
+
+def test_sigquit_dump_is_not_an_exception() -> None:
+    text = "SIGQUIT: quit\nPC=0x46a1c1 m=0 sigcode=0\n\ngoroutine 1 [select]:\nmain.main()\n\t/build/main.go:9 +0x22\n"
+    trace = extract(text)
+    assert trace.exceptions == [] and [s.label for s in trace.extra_stacks] == ["goroutine 1 [select]"]

@@ -94,3 +94,33 @@ def test_aggregate_error_members_printed_by_node() -> None:
         ("AggregateError", "All promises were rejected", None), ("Error", "first", 0), ("Error", "second", 0)]
     assert excs[1].relation == "aggregate_member"
     assert [(f.file, f.line) for f in excs[1].frames] == [("/app/index.mjs", 2), ("node:internal/modules/esm/module_job", 218)]
+
+
+def test_node_uncaught_error_with_nested_causes_and_properties() -> None:
+    # Node 16.14+ prints Error.cause inside the inspected error's braces, nested one level per cause
+    text = """\
+/app/src/server.js:42
+    throw new Error('request failed', { cause: err });
+    ^
+
+Error: request failed
+    at handle (/app/src/server.js:42:11) {
+  [cause]: TypeError: bad config
+      at load (/app/lib/config.js:3:9) {
+    [cause]: Error: connect ECONNREFUSED 127.0.0.1:5432
+        at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1555:16) {
+      errno: -111,
+      code: 'ECONNREFUSED'
+    }
+  }
+}
+
+Node.js v20.11.0
+"""
+    excs = extract(text).exceptions
+    assert [(e.type, e.message, e.caused_by, e.relation) for e in excs] == [
+        ("Error", "request failed", 1, None),
+        ("TypeError", "bad config", 2, "cause"),
+        ("Error", "connect ECONNREFUSED 127.0.0.1:5432", None, "cause"),
+    ]
+    assert [[f.line for f in e.frames] for e in excs] == [[42], [3], [1555]]

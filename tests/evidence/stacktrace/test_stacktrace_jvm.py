@@ -74,3 +74,21 @@ def test_logger_prefix_on_every_line_is_removed() -> None:
     assert (exc.type, exc.message) == ("java.lang.IllegalStateException", "bad state")
     assert [(f.function, f.line) for f in exc.frames] == [("com.acme.App.run", 10), ("com.acme.App.main", 5)]
     assert exc.start_line == 2
+
+
+def test_class_loader_prefix_is_neither_module_nor_class() -> None:
+    # StackTraceElement.toString: [loader/][module[@version]/]class.method; built-in loaders' names dropped
+    text = (
+        "java.lang.IllegalStateException: boom\n"
+        "\tat app//com.x.Y.m(Y.java:3)\n"
+        "\tat com.foo.loader/foo@9.0/com.foo.Main.run(Main.java:101)\n"
+        "\tat acme@2.1/org.acme.Lib.test(Lib.java:80)\n"
+        "\tat app//com.x.Y$$Lambda/0x0000000800c0c400.run(Unknown Source)\n"
+    )
+    frames = extract(text).exceptions[0].frames
+    assert [(f.module, f.function) for f in frames] == [
+        (None, "com.x.Y.m"),
+        ("foo@9.0", "com.foo.Main.run"),
+        ("acme@2.1", "org.acme.Lib.test"),
+        (None, "com.x.Y$$Lambda/0x0000000800c0c400.run"),
+    ]

@@ -146,3 +146,49 @@ def test_dotnet_frames_with_unnamed_parameter_types_stay_in_the_trace() -> None:
     assert len(trace.exceptions) == 1
     assert [f.function for f in trace.exceptions[0].frames][-2:] == [
         "lambda_method12", "Microsoft.AspNetCore.Mvc.Infrastructure.ActionMethodExecutor.Execute"]
+
+
+def test_php8_type_error_message_is_what_get_message_returns() -> None:
+    # Exception::__toString appends " and defined" to a TypeError holding ", called in ", so that
+    # "in /b.php:7" reads as the definition site; getMessage() (Sentry, Monolog) has no suffix
+    text = (
+        "PHP Fatal error:  Uncaught TypeError: f(): Argument #1 ($x) must be of type int, string given, "
+        "called in /a.php on line 3 and defined in /b.php:7\nStack trace:\n#0 /a.php(3): f('x')\n#1 {main}\n"
+        "  thrown in /b.php on line 7\n"
+    )
+    exc = extract(text).exceptions[0]
+    assert (exc.type, exc.message) == ("TypeError", "f(): Argument #1 ($x) must be of type int, string given, called in /a.php on line 3")
+    assert [(f.file, f.line, f.function) for f in exc.frames] == [("/a.php", 3, "f")]
+
+
+def test_php_messages_that_only_mention_and_defined_are_kept() -> None:
+    text = "PHP Fatal error:  Uncaught RuntimeException: x and defined in /b.php:7\nStack trace:\n#0 {main}\n"
+    assert extract(text).exceptions[0].message == "x and defined"
+
+
+def test_asan_stack_address_frame_is_an_extra_stack_labelled_by_its_line() -> None:
+    text = (
+        "==4242==ERROR: AddressSanitizer: stack-buffer-overflow on address 0x7ffd4b1c2a48 at pc 0x4f1a2b bp 0x7ffd sp 0x7ffd\n"
+        "WRITE of size 4 at 0x7ffd4b1c2a48 thread T0\n"
+        "    #0 0x4f1a2a in fill /src/app/buf.c:8:10\n    #1 0x4f1b3c in main /src/app/buf.c:14:3\n\n"
+        "Address 0x7ffd4b1c2a48 is located in stack of thread T0 at offset 72 in frame\n"
+        "    #0 0x4f1a4f in main /src/app/buf.c:12\n\n"
+        "  This frame has 1 object(s):\n    [32, 72) 'a' (line 13) <== Memory access at offset 72 overflows this variable\n"
+        "SUMMARY: AddressSanitizer: stack-buffer-overflow /src/app/buf.c:8:10 in fill\n"
+    )
+    trace = extract(text)
+    assert [f.function for f in trace.exceptions[0].frames] == ["fill", "main"]
+    assert [(s.label, [(f.function, f.line) for f in s.frames]) for s in trace.extra_stacks] == [
+        ("Address 0x7ffd4b1c2a48 is located in stack of thread T0 at offset 72 in frame", [("main", 12)])
+    ]
+
+
+def test_msan_origin_stack_without_a_colon_is_labelled_too() -> None:
+    text = (
+        "==7==WARNING: MemorySanitizer: use-of-uninitialized-value\n    #0 0x4a in use /src/m.c:9:3\n\n"
+        "  Uninitialized value was created by a heap allocation\n    #0 0x41 in malloc\n    #1 0x4b in make /src/m.c:3:10\n"
+        "SUMMARY: MemorySanitizer: use-of-uninitialized-value /src/m.c:9:3 in use\n"
+    )
+    [stack] = extract(text).extra_stacks
+    assert stack.label == "Uninitialized value was created by a heap allocation"
+    assert [f.function for f in stack.frames] == ["malloc", "make"]

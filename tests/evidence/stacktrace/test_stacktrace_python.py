@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fivewhys.evidence.stacktrace import extract
 
 CHAINED = """\
@@ -154,3 +156,27 @@ def test_doctest_failure_with_indented_traceback() -> None:
     exc = extract(text).exceptions[0]
     assert exc.type == "TypeError" and exc.message == "unsupported operand type(s) for +: 'int' and 'str'"
     assert [(f.file, f.line) for f in exc.frames] == [("<doctest mathx.add[0]>", 1), ("/app/mathx.py", 15)]
+
+
+def test_message_lines_inside_a_json_field_run_to_its_closing_quote() -> None:
+    # str(exc) == "a\nb": in plain text "b" could be the next record; in a JSON value it cannot
+    value = 'Traceback (most recent call last):\n  File "/srv/app/job.py", line 9, in run\nValueError: a\nb\n'
+    record = json.dumps({"level": "error", "exc_info": value})
+    text = record + "\n" + json.dumps({"level": "info", "msg": "next\nrecord"}) + "\n"
+    [exc] = extract(text).exceptions
+    assert (exc.type, exc.message) == ("ValueError", "a\nb")
+
+
+def test_json_field_message_stops_at_a_chain_sentence() -> None:
+    value = (
+        'Traceback (most recent call last):\n  File "/a.py", line 1, in f\nKeyError: k\nmore\n\n'
+        "The above exception was the direct cause of the following exception:\n\n"
+        'Traceback (most recent call last):\n  File "/a.py", line 3, in g\nValueError: a\nb'
+    )
+    excs = extract(json.dumps({"exc_info": value})).exceptions
+    assert [(e.type, e.message, e.caused_by) for e in excs] == [("KeyError", "k\nmore", None), ("ValueError", "a\nb", 0)]
+
+
+def test_unindented_line_after_a_plain_text_exception_is_not_its_message() -> None:
+    text = 'Traceback (most recent call last):\n  File "/srv/app/job.py", line 9, in run\nValueError: a\nb\n'
+    assert extract(text).exceptions[0].message == "a"

@@ -76,3 +76,42 @@ def test_frames_without_at_are_found_in_a_large_log(trace: str, first_frame: tup
     assert len(found) == 1 and found[0][0] == 301
     frame = found[0][1].exceptions[0].frames[0]
     assert (frame.file, frame.line) == first_frame
+
+
+_PYTEST_LONG = """\
+    def test_total():
+        cart = Cart()
+        cart.add("sku-1", 2)
+        cart.add("sku-2", 1)
+        cart.add("sku-3", 5)
+        cart.apply("SPRING")
+        cart.apply("WELCOME")
+        cart.remove("sku-2")
+        cart.add("sku-4", 1)
+        cart.add("sku-5", 1)
+        cart.add("sku-6", 1)
+        cart.add("sku-7", 1)
+        cart.add("sku-8", 1)
+>       assert cart.total() == 40
+E       assert 38 == 40
+E        +  where 38 = <bound method Cart.total of <Cart>>()
+
+tests/test_cart.py:15: AssertionError
+"""
+_PYTEST_SHORT = (
+    "tests/test_calc.py:7: in test_divide\n    assert calc.divide(4, 0) == 2\n"
+    "calc.py:3: in divide\n    return a / b\nE   ZeroDivisionError: division by zero\n"
+)
+
+
+@pytest.mark.parametrize("block", [64, 1000, 8 << 20])
+def test_pytest_reports_are_found_from_their_first_line(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    # The long entry's "def" sits 13 lines above its ">" line, more than a header's context
+    monkeypatch.setattr(_scan, "_BLOCK", block)
+    noise = "2024-05-01 ERROR GET /health 503 (1 ms)\n" * 300
+    text = noise + _PYTEST_LONG + noise + _PYTEST_SHORT + noise
+    found = [
+        (n, t.exceptions[0].type, [f.function for f in t.exceptions[0].frames]) for n, t in iter_traces(io.BytesIO(text.encode()))
+    ]
+    second = 300 + _PYTEST_LONG.count("\n") + 300 + 1
+    assert found == [(301, "AssertionError", ["test_total"]), (second, "ZeroDivisionError", ["test_divide", "divide"])]

@@ -9,6 +9,7 @@ block: parsers that find the header by looking back from the first frame never l
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .model import ExtraStack, Frame, ParsedException
@@ -26,10 +27,17 @@ class Ctx:
     floor: int = 0
     cut: bool = False
     """The text ends without a newline: its last line may have been cut mid-way (truncated log)."""
+    values: list[tuple[int, int]] = field(default_factory=list)
+    """``(first, last)`` lines of each multi-line JSON string value the text held, in order."""
 
     def get(self, i: int) -> str:
         """Line ``i``, or "" past the end."""
         return self.lines[i] if 0 <= i < len(self.lines) else ""
+
+    def value_end(self, i: int) -> int | None:
+        """The last line of the JSON string value line ``i`` was unfolded from; None for a plain line."""
+        k = bisect_right(self.values, (i, len(self.lines))) - 1
+        return self.values[k][1] if k >= 0 and self.values[k][0] <= i <= self.values[k][1] else None
 
 
 @dataclass

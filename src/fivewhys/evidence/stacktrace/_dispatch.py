@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from . import backtrace, dotnet, go, javascript, jvm, native, php, pytest_report, python, ruby, rust
+from . import backtrace, dotnet, go, javascript, jvm, native, php, pytest_report, python, python_fatal, ruby, rust
 from ._base import Block, Ctx
 from ._text import normalise
 from .inapp import is_in_app
@@ -20,10 +20,10 @@ Parser = Callable[[Ctx, int], "Block | None"]
 
 # Each alternative is a literal-led pattern so the regex engine can reject most lines fast.
 TRIGGER = re.compile(
-    r"Traceback \(most recent call last\)|Exception Group Traceback"
+    r"Traceback \(most recent call last\)|Exception Group Traceback|\(most recent call first\):"
     r"|\.py:\d+:(?: in \S+| [\w.]+)?\s*$"
     r"|^\s*(?:at\s|File \")"
-    r"|^\s*(?:goroutine \d+ \[|runtime stack:)"
+    r"|^\s*(?:goroutine \d+ (?:\[|gp=)|runtime stack:)"
     r"|@"
     r"|^\s*\S+:\d+:\d+\s*$"
     r"|:in [`']"
@@ -37,6 +37,7 @@ TRIGGER = re.compile(
 _PARSERS: tuple[Parser, ...] = (
     python.parse,
     python.parse_headerless,
+    python_fatal.parse,
     pytest_report.parse,
     rust.parse,
     go.parse,
@@ -53,9 +54,11 @@ _PARSERS: tuple[Parser, ...] = (
 )
 
 
-def extract_lines(lines: list[str], numbers: list[int], cut: bool = False) -> ParsedTrace:
-    """Parse already-normalised lines (``numbers`` maps each to its input line; ``cut``: see Ctx)."""
-    ctx = Ctx(lines, cut=cut)
+def extract_lines(
+    lines: list[str], numbers: list[int], cut: bool = False, values: list[tuple[int, int]] | None = None
+) -> ParsedTrace:
+    """Parse already-normalised lines (``numbers`` maps each to its input line; ``cut``, ``values``: see Ctx)."""
+    ctx = Ctx(lines, cut=cut, values=values or [])
     trace = ParsedTrace()
     i = 0
     while i < len(lines):
@@ -118,7 +121,7 @@ def extract(text: str) -> ParsedTrace:
         The exceptions in printed order (``caused_by`` pointing effect -> cause) and extra stacks.
     """
     try:
-        lines, numbers = normalise(text)
-        return extract_lines(lines, numbers, cut=bool(text) and not text.endswith(("\n", "\r")))
+        lines, numbers, values = normalise(text)
+        return extract_lines(lines, numbers, cut=bool(text) and not text.endswith(("\n", "\r")), values=values)
     except Exception:  # noqa: BLE001 - the contract is "never raises"; a parser bug must not crash intake
         return ParsedTrace()

@@ -3,8 +3,9 @@
 The input is consumed as large byte blocks (a file's ``read``; other line iterables are joined
 and encoded). A handful of ``bytes.find`` passes per block — C loops at memory speed — locate the
 pre-filter hits; no per-line Python work happens on the (vast) trace-free majority, and only the
-candidate regions are decoded. Around each hit we keep ``_BACK`` lines of context before (headers
-sit above JVM/V8/.NET frames) and lines after until ``_QUIET`` consecutive lines without a hit.
+candidate regions are decoded. Around each hit we keep some lines of context before (``_BACK``:
+headers sit above JVM/V8/.NET frames; more for a pytest report, whose entries hold whole function
+sources above the line we can find) and lines after until ``_QUIET`` consecutive lines without a hit.
 A region still open at a block's end is carried into the next block, so memory is bounded by the
 block size plus the largest region (capped at ``_MAX_REGION`` bytes), independent of file size.
 """
@@ -24,6 +25,7 @@ _LINES_PER_BLOCK = 4096
 _BACK = 12
 _QUIET = 40
 _MAX_REGION = 4 << 20
+_PROBE = 64 << 10  # bytes sampled at a block's start to tell a common anchor byte from a rare one
 
 # What every frame line of every supported format holds at least one of (headers sit in the back
 # context). ``bytes.find`` of one byte is memchr (tens of GB/s) while a multi-byte needle runs at
@@ -51,6 +53,17 @@ _ANCHORS: tuple[_Anchor, ...] = (
     (b"`", 4, _C(rb":in `"), _C(rb":in `")),  # Ruby < 3.4
     (b"\'", -1, _C(rb"[^\n]*?(?::in \'|\' panicked)"), _C(rb":in \'|\' panicked")),  # Ruby 3.4, Rust panics
 )
+# A pytest report (--tb=auto/long/short): its ``E   Type: msg`` lines and the ``>   code`` line of
+# each long entry, at a line start or behind a log prefix. Its location lines (``x.py:12: in f``)
+# hold no rare byte, and a long entry prints the whole function source above its ``>`` line, so
+# these hits take ``_REPORT_BACK`` lines of context. ``E`` is common (ERROR, GET) and then the
+# fallback runs: a literal-led regex, which the regex engine searches at memory speed.
+_REPORT_BACK = 150
+_REPORT_ANCHORS: tuple[_Anchor, ...] = (
+    (b"E", 0, _C(rb"E {3}(?<![^\n ]E {3})"), _C(rb"E {3}(?<![^\n ]E {3})")),
+    (b">", 0, _C(rb"> {3}(?<![^\n ]> {3})"), _C(rb"> {3}(?<![^\n ]> {3})")),
+)
+_MAX_BACK = max(_BACK, _REPORT_BACK)
 
 
 def iter_traces(lines: Iterable[str] | IO[bytes] | IO[str]) -> Iterator[tuple[int, ParsedTrace]]:
@@ -80,11 +93,20 @@ def _blocks(source: Iterable[str] | IO[bytes] | IO[str]) -> Iterator[bytes]:
         yield text.encode("utf-8", "replace")
 
 
-def _hits(buf: bytes, start: int, stop: int) -> list[int]:
-    """Sorted offsets in ``buf[start:stop]`` of the pre-filter hits."""
+def _hits(buf: bytes, start: int, stop: int) -> list[tuple[int, int]]:
+    """Sorted offsets in ``buf[start:stop]`` of the pre-filter hits, each with its lines of back context."""
+    found = dict.fromkeys(_anchor_hits(buf, start, stop, _REPORT_ANCHORS), _REPORT_BACK)
+    found.update(dict.fromkeys(_anchor_hits(buf, start, stop, _ANCHORS), _BACK))
+    return sorted(found.items())
+
+
+def _anchor_hits(buf: bytes, start: int, stop: int, anchors: tuple[_Anchor, ...]) -> set[int]:
     found: set[int] = set()
     limit = (stop - start) >> 10
-    for byte, back, check, fallback in _ANCHORS:
+    for byte, back, check, fallback in anchors:
+        if buf.count(byte, start, start + _PROBE) > _PROBE >> 10:  # dense from the start: no loop at all
+            found.update(m.start() for m in fallback.finditer(buf, start, stop))
+            continue
         at, seen = buf.find(byte, start + max(back, 0), stop), 0
         while at >= 0:
             seen += 1
@@ -95,7 +117,7 @@ def _hits(buf: bytes, start: int, stop: int) -> list[int]:
             if check.match(buf, origin, stop):
                 found.add(origin)
             at = buf.find(byte, at + 1, stop)
-    return sorted(found)
+    return found
 
 
 def _line_start(buf: bytes, at: int, floor: int) -> int:
@@ -149,7 +171,7 @@ class _Scanner:
         line_at, line_no = 0, self.carry_line
         floor = 0
         region = self.open
-        for hit in _hits(buf, self.fresh, stop):
+        for hit, back in _hits(buf, self.fresh, stop):
             if region is not None:
                 if hit - region[0] < _MAX_REGION and buf.count(b"\n", region[1], hit) <= _QUIET:
                     region = (region[0], hit)
@@ -159,7 +181,7 @@ class _Scanner:
                 line_at = region[0]
                 yield from _parse_region(buf[region[0] : end], line_no + 1)
                 floor = end
-            region = (_lines_back(buf, _line_start(buf, hit, floor), _BACK, floor), hit)
+            region = (_lines_back(buf, _line_start(buf, hit, floor), back, floor), hit)
         if region is not None:
             tail = _lines_forward(buf, region[1], _QUIET, stop)
             if tail is not None or eof or stop - region[0] >= _MAX_REGION:
@@ -168,7 +190,7 @@ class _Scanner:
                 yield from _parse_region(buf[region[0] : tail or stop], line_no + 1)
                 floor, region = tail or stop, None
         # Carry the open region, or else the last lines as header context for the next block.
-        keep = region[0] if region is not None else max(floor, _lines_back(buf, stop, _BACK, floor))
+        keep = region[0] if region is not None else max(floor, _lines_back(buf, stop, _MAX_BACK, floor))
         self.open = None if region is None else (0, region[1] - keep)
         self.carry_line = line_no + buf.count(b"\n", line_at, keep)
         self.fresh = stop - keep

@@ -4,7 +4,9 @@ Traces reach us wrapped: CRLF endings, a whole traceback as a JSON string value 
 "Error: x\\n    at ..."``), a Sidekiq-style JSON array of frames, VS ActivityLog XML with
 ``&#x000D;&#x000A;`` for newlines, and per-line prefixes added by the log shipper (Kubernetes /
 GitHub Actions timestamps, syslog headers). We undo those so the language parsers see the trace
-as the runtime printed it. Each output line keeps the 1-based number of the input line it came from.
+as the runtime printed it. Each output line keeps the 1-based number of the input line it came from,
+and the lines unfolded from one JSON string value are reported as a span: the value's closing quote
+says where its text ends, which plain text never says.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ _PREFIXED_TRACE = re.compile(
     | Traceback\x20\(most\x20recent\x20call\x20last\):
     | \s+from\x20\S+:\d+:in\x20
     | \s+\#\d+\x200x[0-9a-fA-F]+\x20
-    | goroutine\x20\d+\x20\[
+    | goroutine\x20\d+\x20(?:\[|gp=)
     | Caused\x20by:\x20
     )""",
     re.X,
@@ -59,16 +61,25 @@ _MSG_KEYS = ("error_message", "errorMessage", "message", "msg")
 _TRACE_KEYS = ("stack", "stacktrace", "stack_trace", "trace", "backtrace", "error_backtrace", "exception")
 
 
-def normalise(text: str) -> tuple[list[str], list[int]]:
-    """Split ``text`` into clean lines plus, for each, its 1-based line number in ``text``."""
+def normalise(text: str) -> tuple[list[str], list[int], list[tuple[int, int]]]:
+    """Split ``text`` into clean lines.
+
+    Returns:
+        The lines; for each, its 1-based line number in ``text``; and the ``(first, last)`` line
+        indices of every multi-line JSON string value unfolded, in order.
+    """
     lines: list[str] = []
     numbers: list[int] = []
+    values: list[tuple[int, int]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        for piece in _expand(raw):
-            lines.append(strip_prefix(piece[:MAX_LINE]))
-            numbers.append(number)
+        for group in _expand(raw):
+            if len(group) > 1:
+                values.append((len(lines), len(lines) + len(group) - 1))
+            for piece in group:
+                lines.append(strip_prefix(piece[:MAX_LINE]))
+                numbers.append(number)
     _strip_shared_prefixes(text, lines, numbers)
-    return lines, numbers
+    return lines, numbers, values
 
 
 def _strip_shared_prefixes(text: str, lines: list[str], numbers: list[int]) -> None:
@@ -108,8 +119,11 @@ def strip_prefix(line: str) -> str:
     return line[m.end() :] if m else line
 
 
-def _expand(raw: str) -> list[str]:
-    """One raw line -> the lines it really holds (JSON-escaped or XML-escaped traces unfolded)."""
+def _expand(raw: str) -> list[list[str]]:
+    """One raw line -> the lines it really holds (JSON-escaped or XML-escaped traces unfolded).
+
+    The lines come grouped: one group per JSON string value, one line per group otherwise.
+    """
     if "\\n" in raw and '"' in raw:
         unfolded = _unfold_json(raw)
         if unfolded is not None:
@@ -118,16 +132,16 @@ def _expand(raw: str) -> list[str]:
         text = _XML_NEWLINE.sub("\n", raw)
         for entity, char in _XML_ENTITIES:
             text = text.replace(entity, char)
-        return text.split("\n")
+        return [[line] for line in text.split("\n")]
     if '", "' in raw and ":in " in raw:
         unfolded = _unfold_json(raw)
         if unfolded is not None:
             return unfolded
-    return [raw]
+    return [[raw]]
 
 
-def _unfold_json(raw: str) -> list[str] | None:
-    """The multi-line strings (and string arrays) inside a JSON log line, as lines."""
+def _unfold_json(raw: str) -> list[list[str]] | None:
+    """The multi-line strings (and string arrays) inside a JSON log line, as groups of lines."""
     stripped = raw.strip()
     if stripped[:1] in "{[" and len(stripped) < _MAX_JSON_LINE:
         try:
@@ -141,29 +155,30 @@ def _unfold_json(raw: str) -> list[str] | None:
     for m in _JSON_STRING.finditer(raw):
         if "\\n" in m.group(1):
             try:
-                out.extend(str(json.loads(m.group(0))).split("\n"))
+                out.append(str(json.loads(m.group(0))).split("\n"))
             except ValueError:
                 continue
     return out or None
 
 
-def _walk(value: Any) -> Iterator[str]:
-    """Lines of every trace-bearing string in a decoded JSON value, depth-first."""
+def _walk(value: Any) -> Iterator[list[str]]:
+    """Lines of every trace-bearing string in a decoded JSON value, depth-first, one group per string."""
     if isinstance(value, dict):
         header = _synthetic_header(value)
         for item in value.values():
-            lines = list(_walk(item))
-            if lines and header and not any(header.split(":")[0] in x for x in lines[:3]):
-                yield header
-            yield from lines
+            groups = list(_walk(item))
+            first = [x for group in groups for x in group][:3]
+            if groups and header and not any(header.split(":")[0] in x for x in first):
+                yield [header]
+            yield from groups
     elif isinstance(value, list):
         if len(value) > 1 and all(isinstance(x, str) for x in value):
-            yield from (str(x) for x in value)
+            yield from ([str(x)] for x in value)
         else:
             for item in value:
                 yield from _walk(item)
     elif isinstance(value, str) and "\n" in value:
-        yield from value.split("\n")
+        yield value.split("\n")
 
 
 def _synthetic_header(obj: dict[str, Any]) -> str | None:

@@ -2,10 +2,11 @@
 
 A crash prints ``panic: value`` (or ``fatal error: msg``), then one section per goroutine
 (``goroutine 7 [running]:``) of function-line / file-line pairs, ``created by`` lines, and
-sometimes a ``runtime stack:`` section. By the corpus convention the first goroutine after the
-panic belongs to the exception; the other sections are extra stacks. Frames are found first and
-the panic header is looked up above them, so log-prefixed headers (``http: panic serving ...``)
-and dumps without any panic (SIGQUIT) both work.
+sometimes a ``runtime stack:`` section. A signal in C code (cgo) prints ``SIGSEGV: segmentation
+violation`` and ``PC=0x.. m=0 sigcode=1`` instead; its type is the signal's name. By the corpus
+convention the first goroutine after the panic belongs to the exception; the other sections are
+extra stacks. Frames are found first and the panic header is looked up above them, so
+log-prefixed headers (``http: panic serving ...``) and dumps without any panic (SIGQUIT) both work.
 """
 
 from __future__ import annotations
@@ -15,8 +16,16 @@ import re
 from ._base import Block, Ctx, link_cause, make_frame, strip_trailing_group
 from .model import ExtraStack, Frame, ParsedException
 
-_SECTION = re.compile(r"^\s*(goroutine \d+ \[[^\]]*\]|runtime stack):\s*$")
+# Go 1.23+ puts "gp=0x.. m=3 mp=0x.." in the header of the goroutine a runtime throw is about;
+# the label keeps the classic "goroutine N [state]".
+_SECTION = re.compile(
+    r"^\s*(?:(goroutine \d+)(?: gp=0x[0-9a-fA-F]+)?(?: m=(?:\d+|nil))?(?: mp=0x[0-9a-fA-F]+)?( \[[^\]]*\])|(runtime stack)):\s*$"
+)
 _PANIC = re.compile(r"(?:^|\s)(panic|fatal error)(?: serving \S+)?: (.*?)\s*$")
+# A signal the runtime cannot turn into a panic (one in C code, GOTRACEBACK=crash): the signal's
+# name and description, then "PC=0x.. m=0 sigcode=1". SIGQUIT is a requested dump, not a crash.
+_SIGNAL = re.compile(r"^\s*(SIG[A-Z0-9]+): (.+?)\s*$")
+_PC = re.compile(r"^\s*PC=0x[0-9a-fA-F]+\b")
 _FILE = re.compile(r"^\s*(\S.*?):(\d+)(?:\s+\+0x[0-9a-fA-F]+)?(?:\s+(?:fp|sp|pc)=0x[0-9a-fA-F]+)*\s*$")
 _CREATED = re.compile(r"^\s*created by (\S+)")
 _ELIDED = re.compile(r"^\s*\.\.\.(?:additional frames elided|\s*\d+ frames elided)\.\.\.\s*$")
@@ -55,6 +64,10 @@ def _find_panics(ctx: Ctx, i: int) -> tuple[int | None, list[tuple[str, str]]]:
     found: list[tuple[int, re.Match[str]]] = []
     for k in range(i - 1, max(ctx.floor, i - _LOOKBACK) - 1, -1):
         m = _PANIC.search(ctx.lines[k])
+        if m is None and _PC.match(ctx.get(k + 1)):
+            m = _SIGNAL.match(ctx.lines[k])
+            if m is not None and m.group(1) == "SIGQUIT":
+                return k, []
         if m is not None:
             found.append((k, m))
         elif found and ctx.lines[k].strip():
@@ -73,7 +86,7 @@ def _sections(ctx: Ctx, i: int) -> tuple[list[tuple[str, list[Frame]]], int]:
         line = ctx.lines[j]
         sm = _SECTION.match(line)
         if sm is not None:
-            sections.append((sm.group(1), []))
+            sections.append((sm.group(3) or sm.group(1) + sm.group(2), []))
             j += 1
             continue
         step = _frame_at(ctx, j, sections[-1][1])

@@ -25,6 +25,7 @@ _LOOSE = (
     re.compile(r"((?:(?:[\w$]+\.)+[\w$]*|[A-Z][\w$]*)(?:Exception|Error|Throwable))(?::\s(.*)|\s*$)"),
 )
 _CHAIN = re.compile(r"^(\s*)(Caused by|Suppressed|Wrapped by):\s+" + _TYPE + r"(?::\s?(.*))?\s*$")
+_HIDDEN = re.compile(r"0x[0-9a-fA-F]+(?:\.|$)")
 _MORE = re.compile(r"^\s*\.\.\. (\d+) (?:more|common frames omitted)\s*$")
 
 
@@ -46,11 +47,20 @@ def parse_frame(line: str) -> Frame | None:
 
 
 def _split_module(name: str) -> tuple[str | None, str]:
-    """``java.base/java.lang.Thread.run`` -> (java.base, java.lang.Thread.run); lambdas keep their slash."""
-    head, sep, tail = name.partition("/")
-    if not sep or "$" in head:
+    """The module and the ``class.method`` of a Java 9+ frame name; hidden classes and lambdas keep their slash.
+
+    ``StackTraceElement.toString`` prints ``[loader/][module[@version]/]class.method``, dropping a
+    built-in loader's name, so one prefix is a module (``java.base/java.lang.Thread.run``) and two
+    are a loader and a module, empty when unnamed (``app//com.x.Y.m``, ``loader/acme@2.1/a.B.m``).
+    A hidden class or lambda is named ``a.B$$Lambda/0x0123.run``: what follows its slash is no class.
+    """
+    parts = name.split("/")
+    heads = 0
+    while heads < min(2, len(parts) - 1) and "$" not in parts[heads] and not _HIDDEN.match(parts[heads + 1]):
+        heads += 1
+    if heads == 0:
         return None, name
-    return head, tail.lstrip("/")
+    return parts[heads - 1] or None, "/".join(parts[heads:])
 
 
 def parse(ctx: Ctx, i: int) -> Block | None:

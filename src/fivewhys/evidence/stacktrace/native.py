@@ -4,7 +4,8 @@ Sanitizer type names follow the corpus convention: the tool plus the first word 
 (``AddressSanitizer: heap-use-after-free``), libFuzzer its whole reason (``libFuzzer: deadly
 signal``), UBSan ``UndefinedBehaviorSanitizer: runtime error``, gdb the signal name. The first
 stack after the header is the exception's; later ones (freed by / previously allocated by /
-thread created / other leaks) are extra stacks labelled by the line that introduces them.
+thread created / other leaks / the frame a stack address lies in) are extra stacks labelled by the
+line that introduces them.
 """
 
 from __future__ import annotations
@@ -176,8 +177,10 @@ def _stacks(ctx: Ctx, j: int, exc: ParsedException, extra: list[ExtraStack]) -> 
         elif (_SAN.search(line) or _header(line) is not None) and j > last_frame:
             break
         else:
+            # The line just above a stack introduces it: "freed by thread T0 here:", "Address 0x.. is
+            # located in stack of thread T0 at offset 32 in frame", "Uninitialized value was created by ...".
             stripped = line.strip()
-            if stripped.endswith(":") and len(stripped) < 200:
+            if stripped and len(stripped) < 200:
                 label = stripped.rstrip(":")
             gap += 1
         j += used

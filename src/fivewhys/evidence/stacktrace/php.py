@@ -22,6 +22,10 @@ _STACK = re.compile(r"^\s*(?:Stack trace:|\[stacktrace\])\s*$")
 # "[stacktrace]" and the frames; a wrapped exception follows as "[previous exception] [object] (...)".
 _OBJECT = re.compile(r"(?P<prev>^\[previous exception\] )?\[object\] \((?P<t>[A-Za-z_\\][\w\\]*)\(code: [^)]*\): (?P<m>.*) at \S+:\d+\)\s*$")
 _THROWN = re.compile(r"^\s*thrown in .* on line \d+\s*$")
+# ``Exception::__toString`` (what an uncaught exception prints) appends " and defined" to the message
+# of a TypeError / ArgumentCountError that holds ", called in ", so that "in file:line" after it
+# reads as where the function is defined; ``getMessage()`` (what Sentry and Monolog record) has no suffix.
+_AND_DEFINED = re.compile(r"(, called in .* on line \d+) and defined$")
 
 
 def parse_frame(line: str) -> Frame | None:
@@ -93,9 +97,11 @@ def _header(ctx: Ctx, i: int, excs: list[ParsedException]) -> int:
 
 
 def _exception(h: re.Match[str]) -> ParsedException:
-    return ParsedException(
-        type=h.group("qt") or h.group("t"), message=h.group("qm") if h.group("qt") else (h.group("m") or ""), language="php"
-    )
+    etype = h.group("qt") or h.group("t")
+    message = h.group("qm") if h.group("qt") else (h.group("m") or "")
+    if etype.endswith(("TypeError", "ArgumentCountError")):
+        message = _AND_DEFINED.sub(r"\1", message)
+    return ParsedException(type=etype, message=message, language="php")
 
 
 def _laravel(o: re.Match[str]) -> ParsedException:

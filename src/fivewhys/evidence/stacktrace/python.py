@@ -8,6 +8,7 @@ earlier one. ExceptionGroup members are printed inside ``|``-prefixed boxes afte
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ._base import Block, Ctx, indent_of, link_cause
 from .model import Frame, ParsedException
@@ -33,9 +34,9 @@ def parse(ctx: Ctx, i: int) -> Block | None:
         return None
     if "Exception Group" in ctx.lines[i] or ctx.get(i + 1).lstrip().startswith("|"):
         return _parse_group(ctx, i)
-    first, j = _parse_one(ctx.lines, i)
+    first, j = _parse_one(ctx.lines, i, ctx.value_end)
     excs = [first]
-    j = _continue_chain(ctx.lines, excs, j)
+    j = _continue_chain(ctx.lines, excs, j, ctx.value_end)
     _drop_cut_frame(ctx, excs[-1], j)
     return Block(excs, i, j)
 
@@ -57,7 +58,7 @@ def parse_headerless(ctx: Ctx, i: int) -> Block | None:
     exc = ParsedException(language="python", frames=frames, start_line=i + 1)
     if m is not None and typed:
         exc.type = m.group(1)
-        exc.message, j = _message(ctx.lines, j, (m.group(2) or "").strip())
+        exc.message, j = _message(ctx.lines, j, (m.group(2) or "").strip(), ctx.value_end(j))
     _drop_cut_frame(ctx, exc, j)
     return Block([exc], i, j)
 
@@ -68,13 +69,17 @@ def _drop_cut_frame(ctx: Ctx, exc: ParsedException, end: int) -> None:
         exc.frames.pop()
 
 
-def _continue_chain(lines: list[str], excs: list[ParsedException], j: int) -> int:
+_ValueEnd = Callable[[int], "int | None"]
+"""Line -> last line of the JSON string value it came from (``Ctx.value_end``)."""
+
+
+def _continue_chain(lines: list[str], excs: list[ParsedException], j: int, value_end: _ValueEnd | None = None) -> int:
     """Follow "The above exception..." / "During handling..." markers to the next traceback."""
     while True:
         relation, nxt = _chain_marker(lines, j)
         if relation is None:
             return j
-        exc, j = _parse_one(lines, nxt)
+        exc, j = _parse_one(lines, nxt, value_end)
         excs.append(exc)
         link_cause(excs, len(excs) - 1, len(excs) - 2, relation)
 
@@ -100,25 +105,29 @@ def _skip_blank(lines: list[str], j: int) -> int:
     return k
 
 
-def _parse_one(lines: list[str], h: int) -> tuple[ParsedException, int]:
+def _parse_one(lines: list[str], h: int, value_end: _ValueEnd | None = None) -> tuple[ParsedException, int]:
     """One traceback starting at header line ``h``: frames, then the exception line."""
     frames, j = parse_frames(lines, h + 1)
     exc = ParsedException(language="python", frames=frames, start_line=h + 1)
     m = _EXC.match(lines[j]) if j < len(lines) else None
     if m is not None and (frames or j == h + 1):
         exc.type = m.group(1)
-        exc.message, j = _message(lines, j, (m.group(2) or "").strip())
+        exc.message, j = _message(lines, j, (m.group(2) or "").strip(), value_end(j) if value_end else None)
     return exc, j
 
 
-def _message(lines: list[str], j: int, first: str) -> tuple[str, int]:
+def _message(lines: list[str], j: int, first: str, until: int | None = None) -> tuple[str, int]:
     """The message on the exception line ``j`` plus the lines that continue it; returns it and the next line.
 
     ``str(exc)`` may hold newlines and CPython prints it as is, so the lines after the exception line
     can be its message; they can just as well be the next log record. A line continues the message
     when it is indented deeper than the exception line, or when the first line ends with ":" (a
     list or block announced) and it is not shaped like a new record; a blank line always ends it.
+    Inside a JSON string value (``until``: its last line) no record can follow within the value, so
+    every line up to its end continues the message, up to a chain sentence or another trace.
     """
+    if until is not None and until > j:
+        return _value_message(lines, j, first, until)
     own = indent_of(lines[j])
     opened = first.endswith(":")
     body = [first]
@@ -133,6 +142,19 @@ def _message(lines: list[str], j: int, first: str) -> tuple[str, int]:
         body.append(line[own:].rstrip())
         k += 1
     return "\n".join(body), k
+
+
+def _value_message(lines: list[str], j: int, first: str, until: int) -> tuple[str, int]:
+    """The message of an exception line inside a JSON string value whose last line is ``until``."""
+    own = indent_of(lines[j])
+    body = [first]
+    for line in lines[j + 1 : min(until, j + _MAX_MESSAGE_LINES) + 1]:
+        if _continues_other(line):
+            break
+        body.append(line[min(own, indent_of(line)) :].rstrip())
+    while len(body) > 1 and not body[-1].strip():  # the blank line before a chain sentence, a trailing newline
+        body.pop()
+    return "\n".join(body), j + len(body)
 
 
 def _continues_other(line: str) -> bool:
