@@ -51,3 +51,38 @@ def test_bad_arguments_and_unknown_tools_come_back_as_errors(example_repo: Path)
     assert "invalid arguments" in call_tool("git_blame", {"path": "a.py"}, env).output
     assert call_tool("read_source", {"path": "../outside.txt", "line": 1}, env).status == "error"
     assert call_tool("search_logs", {"pattern": "(unclosed", "regex": True}, env).status == "error"
+
+
+def _two_services(tmp_path: Path) -> list[Path]:
+    """api and db logs, db's clock 2 s ahead; request r-77 crosses both; errors start at 10:05."""
+    api, db = tmp_path / "api.log", tmp_path / "db.jsonl"
+    api_lines = [f"2026-11-27T10:{m:02d}:{s:02d}Z INFO GET /items 200 in {m + s}ms" for m in range(5) for s in (0, 30)]
+    api_lines += ["2026-11-27T10:04:50Z INFO deployed version v2.1.0 (rollout complete)",
+                  "2026-11-27T10:05:01Z INFO request r-77 received",
+                  "2026-11-27T10:05:04Z ERROR request r-77 failed: upstream db timeout after 3000ms"]
+    api_lines += [f"2026-11-27T10:05:{s:02d}Z ERROR request r-{s} failed: upstream db timeout after 3000ms"
+                  for s in range(10, 60, 2)]
+    api.write_text("\n".join(api_lines) + "\n")
+    db.write_text('{"timestamp": "2026-11-27T10:05:02Z", "level": "WARN", "service": "db", '
+                  '"message": "slow query 2900ms", "correlation_id": "r-77"}\n'
+                  '{"timestamp": "2026-11-27T10:05:03Z", "level": "INFO", "service": "db", "message": "vacuum"}\n')
+    return [api, db]
+
+
+def test_log_stats_and_timeline_cite_what_changed_and_in_what_order(tmp_path: Path) -> None:
+    env = ToolEnv(book=EvidenceBook([], tmp_path), log_paths=_two_services(tmp_path))
+    stats = call_tool("log_stats", {"onset": "2026-11-27T10:05:00Z"}, env)
+    assert stats.status == "ok", stats.output
+    assert "first error 2026-11-27 10:05:04" in stats.output
+    assert "new since" in stats.output and "upstream db timeout" in stats.output
+    assert "deploy marker" in stats.output and "v2.1.0" in stats.output
+    cited = {e.source for e in env.book.items}
+    assert "api.log:13" in cited and "api.log:11" in cited  # first error, deploy marker
+    timeline = call_tool("log_timeline", {"ids": ["r-77"]}, env)
+    assert timeline.status == "ok", timeline.output
+    body = timeline.output.splitlines()[1:]
+    assert [line.split("] ", 1)[1].split(" ", 2)[1] for line in body] == ["10:05:01+00:00", "10:05:02+00:00",
+                                                                           "10:05:04+00:00"]
+    assert "db WARN slow query" in body[1] and "vacuum" not in timeline.output
+    assert call_tool("log_timeline", {}, env).status == "error"  # neither ids nor a window
+    assert len(call_tool("log_timeline", {"since": "2026-11-27T10:05:00Z", "limit": 3}, env).evidence) == 3

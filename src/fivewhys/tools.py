@@ -50,6 +50,32 @@ class LogTemplates(_Input):
     limit: int = Field(default=15, ge=1, le=50)
 
 
+class LogStats(_Input):
+    """What changed in the logs: records per level, the first error (cascade start), error spikes
+    (a minute far above the minutes before), templates new since the onset, and deploy/restart markers."""
+
+    since: datetime | None = None
+    """ISO 8601; start of the window of interest (earlier records still serve as the baseline)."""
+    until: datetime | None = None
+    onset: datetime | None = None
+    """When the incident started; templates first seen at or after it are "new". Default: since."""
+    limit: int = Field(default=8, ge=1, le=30)
+    """Items shown per list (spikes, new templates, markers)."""
+
+
+class LogTimeline(_Input):
+    """Records of every log file merged in time order, for one request or trace id (correlation_id,
+    trace_id, request id...) or for a time window: what happened, in order, across services."""
+
+    ids: list[str] = Field(default_factory=list, max_length=5)
+    """Identifiers a record must mention (in its text or any field); empty: every record in the window."""
+    since: datetime | None = None
+    until: datetime | None = None
+    min_level: Literal["DEBUG", "INFO", "WARN", "ERROR", "FATAL"] | None = None
+    """Drop records below this level (default: all records for ids, WARN-or-worse for a window)."""
+    limit: int = Field(default=30, ge=1, le=100)
+
+
 class GitLog(_Input):
     """Commits (newest first), optionally only those touching a path or a function in it."""
 
@@ -208,6 +234,60 @@ def _log_templates(env: ToolEnv, a: LogTemplates) -> ToolOutput:
     return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
 
 
+def _log_stats(env: ToolEnv, a: LogStats) -> ToolOutput:
+    from .evidence import logs
+
+    inv = f"log_stats since={a.since} until={a.until} onset={a.onset}"
+    if not env.log_paths:
+        return _err(inv, "no log files were given for this incident")
+    st = logs.stats(env.log_paths, since=a.since, until=a.until, onset=a.onset)
+    lines = [f"records: {st.records} ({st.first_timestamp} .. {st.last_timestamp}); levels: {st.levels}"
+             + (f"; {st.unparsed_lines} lines not parsed" if st.unparsed_lines else "")]
+    ids: list[str] = []
+
+    def cite(record: logs.LogRecord, note: str, text: str) -> None:
+        eid = env.book.add("log", record.source, record.raw, note=note)
+        ids.append(eid)
+        lines.append(f"[{eid}] {text}")
+
+    if st.first_error is not None:
+        cite(st.first_error, "first error of the window", f"first error {st.first_error.timestamp}: "
+             f"{st.first_error.message[:200]}")
+    for sp in st.spikes[: a.limit]:
+        lines.append(f"error spike {sp.minute}: {sp.count}/min (baseline {sp.baseline_mean:.1f} ± {sp.baseline_std:.1f})")
+    for ts in st.template_spikes[: a.limit]:
+        cite(ts.first, f"template spiking at {ts.minute}", f"spike {ts.minute}: x{ts.count}/min "
+             f"(baseline {ts.baseline_mean:.1f}) {ts.template[:160]}")
+    for t in st.new_templates[: a.limit]:
+        cite(t.first, f"new since {st.onset}: {t.count} records like this",
+             f"new since {st.onset}: x{t.count} first {t.first.timestamp}: {t.template[:160]}")
+    for d in st.deploy_markers[-a.limit:]:
+        cite(d, "deploy or version marker", f"deploy marker {d.timestamp}: {d.message[:160]}")
+    lines += [f"warning: {w}" for w in st.warnings[:3]]
+    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+
+
+def _log_timeline(env: ToolEnv, a: LogTimeline) -> ToolOutput:
+    from .evidence import logs
+
+    inv = f"log_timeline ids={a.ids} since={a.since} until={a.until} min_level={a.min_level}"
+    if not env.log_paths:
+        return _err(inv, "no log files were given for this incident")
+    if not a.ids and a.since is None and a.until is None:
+        return _err(inv, "give ids (a correlation/trace/request id) or a time window (since/until)")
+    level = a.min_level or (None if a.ids else "WARN")
+    records = logs.timeline(env.log_paths, since=a.since, until=a.until, min_level=level,
+                            identifiers=a.ids, limit=a.limit)
+    lines, ids = [f"{len(records)} records in time order" + (" (the first ones; raise limit or narrow the window)"
+                                                            if len(records) == a.limit else "")], []
+    for r in records:
+        eid = env.book.add("log", r.source, r.raw, note="timeline of " + (", ".join(a.ids) or "the window"))
+        ids.append(eid)
+        service = r.fields.get("service") or r.path.name
+        lines.append(f"[{eid}] {r.timestamp} {service} {r.level or '-'} {r.message[:200]}")
+    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+
+
 def _git_log(env: ToolEnv, a: GitLog) -> ToolOutput:
     inv = f"git log path={a.path} function={a.function}"
     if env.git is None:
@@ -317,6 +397,8 @@ def _search_code(env: ToolEnv, a: SearchCode) -> ToolOutput:
 TOOLS: dict[str, Tool] = {t.name: t for t in [
     Tool("search_logs", SearchLogs, _search_logs),
     Tool("log_templates", LogTemplates, _log_templates),
+    Tool("log_stats", LogStats, _log_stats),
+    Tool("log_timeline", LogTimeline, _log_timeline),
     Tool("git_log", GitLog, _git_log),
     Tool("git_blame", GitBlame, _git_blame),
     Tool("git_show", GitShow, _git_show),
