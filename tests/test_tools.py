@@ -86,3 +86,14 @@ def test_log_stats_and_timeline_cite_what_changed_and_in_what_order(tmp_path: Pa
     assert "db WARN slow query" in body[1] and "vacuum" not in timeline.output
     assert call_tool("log_timeline", {}, env).status == "error"  # neither ids nor a window
     assert len(call_tool("log_timeline", {"since": "2026-11-27T10:05:00Z", "limit": 3}, env).evidence) == 3
+
+
+def test_search_logs_filters_on_fields_and_shows_context(tmp_path: Path) -> None:
+    env = ToolEnv(book=EvidenceBook([], tmp_path), log_paths=_two_services(tmp_path))
+    by_field = call_tool("search_logs", {"pattern": "query", "fields": {"correlation_id": "r-77"}}, env)
+    assert by_field.status == "ok" and by_field.output.startswith("1 matching records")
+    assert call_tool("search_logs", {"pattern": "query", "fields": {"correlation_id": "r-1"}}, env).output.startswith(
+        "0 matching records")
+    ctx = call_tool("search_logs", {"pattern": "r-77 failed", "context": 1}, env)
+    shown = ctx.output.splitlines()
+    assert len(ctx.evidence) == 1 and "api.log:12:" in shown[1] and "api.log:13" in shown[2] and "api.log:14:" in shown[3]

@@ -39,6 +39,10 @@ class SearchLogs(_Input):
     """ISO 8601; only records at or after this time."""
     until: datetime | None = None
     min_level: Literal["DEBUG", "INFO", "WARN", "ERROR", "FATAL"] | None = None
+    fields: dict[str, str] = Field(default_factory=dict, max_length=5)
+    """Exact-match filters on structured fields: {"service": "checkout", "correlation_id": "c0ffee"}."""
+    context: int = Field(default=0, ge=0, le=5)
+    """Records shown before and after each match."""
     max_matches: int = Field(default=10, ge=1, le=50)
 
 
@@ -206,12 +210,14 @@ def _search_logs(env: ToolEnv, a: SearchLogs) -> ToolOutput:
             return _err(inv, f"bad regex: {exc}")
     result = logs.search(env.log_paths, LogQuery(pattern=a.pattern, regex=a.regex, ignore_case=a.ignore_case,
                                                  since=a.since, until=a.until, min_level=a.min_level,
-                                                 max_matches=a.max_matches))
+                                                 fields=a.fields, context=a.context, max_matches=a.max_matches))
     lines, ids = [f"{result.total_matches} matching records (showing {len(result.matches)})"], []
     for m in result.matches:
         eid = env.book.add("log", m.record.source, m.record.raw, note=f"matches {a.pattern!r}")
         ids.append(eid)
+        lines += [f"    {r.source}: {r.raw[:200]}" for r in m.before]
         lines.append(f"[{eid}] {m.record.source}: {m.record.raw[:300]}")
+        lines += [f"    {r.source}: {r.raw[:200]}" for r in m.after]
     return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
 
 
