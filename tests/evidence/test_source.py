@@ -40,3 +40,12 @@ def test_snippet_function_span_and_enclosing_function(tmp_path: Path) -> None:
     lines = code.splitlines()
     assert function_span(lines, 4) == (4, 8)
     assert enclosing_function(lines, 7, "python") == ("total", 4)
+
+
+def test_equally_good_matches_are_reported_not_guessed(tmp_path: Path) -> None:
+    idx = RepoIndex(tmp_path, ["svc_a/app/settings.py", "svc_b/app/settings.py", "svc_a/app/cart.py"])
+    assert idx.map_path("/srv/app/settings.py") is None
+    assert idx.ambiguous == {"/srv/app/settings.py": ["svc_a/app/settings.py", "svc_b/app/settings.py"]}
+    assert idx.map_path("/srv/svc_b/app/settings.py") == "svc_b/app/settings.py"  # a longer suffix decides
+    assert idx.map_path("/srv/app/cart.py") == "svc_a/app/cart.py"  # one candidate: no ambiguity
+    assert list(idx.ambiguous) == ["/srv/app/settings.py"]

@@ -21,11 +21,14 @@ class RepoIndex:
         self.root = root.resolve()
         self.files = set(files)
         self._by_name: dict[str, list[str]] = defaultdict(list)
+        self.ambiguous: dict[str, list[str]] = {}
+        """Printed paths that matched several tracked files equally well (left unmapped), with them."""
         for f in files:
             self._by_name[PurePosixPath(f).name].append(f)
 
     def map_path(self, printed: str | None, function: str | None = None) -> str | None:
-        """The tracked file a printed trace path refers to, or None."""
+        """The tracked file a printed trace path refers to by the longest path-suffix match, or None
+        (no match, or several files match equally well: then ``ambiguous`` records them)."""
         if not printed:
             return None
         path = printed.replace("\\", "/").split("?")[0]
@@ -38,7 +41,8 @@ class RepoIndex:
             package = function.split(".")[:-2]
             parts = [*package, parts[0]]
         candidates = self._by_name.get(parts[-1], [])
-        best, best_len = None, 0
+        best: list[str] = []
+        best_rank = (0, False)
         for cand in candidates:
             cand_parts = PurePosixPath(cand).parts
             common = _common_suffix(cand_parts, parts)
@@ -46,9 +50,19 @@ class RepoIndex:
             # Accept it only when the whole repo path matched (a file at the repo root, or a bare name).
             if common < 2 and common < len(cand_parts) and len(parts) > 1:
                 continue
-            if common > best_len or (common == best_len and best is not None and len(cand) < len(best)):
-                best, best_len = cand, common
-        return best
+            # On equal suffixes, a file matched to the repo root (/srv/checkout/app/cart.py: app/cart.py)
+            # beats one whose next folder contradicts the printed path (tests/app/cart.py: tests≠checkout).
+            rank = (common, common == len(cand_parts))
+            if rank > best_rank:
+                best, best_rank = [cand], rank
+            elif rank == best_rank:
+                best.append(cand)
+        if len(best) > 1:
+            # /srv/app/settings.py with svc_a/app/settings.py and svc_b/app/settings.py tracked: the
+            # trace does not say which; a guess would send the investigation to the wrong service
+            self.ambiguous[printed] = sorted(best)
+            return None
+        return best[0] if best else None
 
     def read_lines(self, rel: str) -> list[str] | None:
         """The file's lines (no newlines), or None if outside the repo, missing, binary or huge."""

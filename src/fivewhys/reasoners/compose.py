@@ -88,11 +88,16 @@ def _symptom_monitoring(state: AnalysisState) -> list[MonitoringItem]:
 
 
 def fingerprint(state: AnalysisState) -> str:
-    """Stable across runs and deploys: type, in-app frame functions and files, masked message."""
+    """Stable across runs and deploys: the exception's grouping key over its repo-mapped frames
+    (``stacktrace.fingerprint``), or, with no trace, the first error's masked message."""
+    from ..evidence import stacktrace
+    from ..evidence.stacktrace.fingerprint import mask_message
+
+    if state.exception is not None:
+        mapped = [a.frame for a in state.frames] or state.exception.frames
+        return stacktrace.fingerprint(state.exception.model_copy(update={"frames": mapped}))
     f = state.facts
-    frames = [f"{a.repo_path or a.frame.file}:{a.frame.function}" for a in state.frames if a.in_app]
-    message = re.sub(r"\d+|0x[0-9a-f]+|'[^']*'|\"[^\"]*\"", "<*>", f.message or f.first_error_message or "")
-    raw = "|".join([f.exception_type or "", message, *frames])
+    raw = "|".join([f.exception_type or "", mask_message(f.message or f.first_error_message)])
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

@@ -5,7 +5,9 @@ Public API:
     iter_traces(lines) -> (line, trace)...   streaming scan of a large log, bounded memory
     to_corpus_json(trace) -> dict            the corpus/CLI JSON schema
     format_trace(trace) -> str               a readable rendering that ``extract`` parses back
+    fingerprint(exception) -> str            a stable grouping key (same bug, same key across deploys)
     is_in_app(frame, language) -> bool       app-vs-library heuristic without a repo
+    user_verdict(frame, app, library)        the project's app_paths/library_paths say, if they do
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from ._corpus import to_corpus_json
 from ._dispatch import extract
 from ._format import format_trace
 from ._scan import iter_traces
-from .inapp import is_in_app
+from .fingerprint import fingerprint
+from .inapp import is_in_app, user_verdict
 from .model import ExtraStack, Frame, ParsedException, ParsedTrace
 
 __all__ = [
@@ -23,8 +26,10 @@ __all__ = [
     "ParsedException",
     "ParsedTrace",
     "extract",
+    "fingerprint",
     "format_trace",
     "is_in_app",
+    "user_verdict",
     "iter_traces",
     "to_corpus_json",
 ]

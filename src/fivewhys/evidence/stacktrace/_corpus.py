@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .fingerprint import fingerprint
 from .model import Frame, ParsedException, ParsedTrace
 
 _OPTIONAL_EXC = ("caused_by", "relation", "suppressed_by", "member_of", "frames_omitted", "language")
@@ -36,6 +37,8 @@ def _exception(exc: ParsedException) -> dict[str, Any]:
         out["thread"] = exc.thread
     if exc.inherited_frames:
         out["inherited_frames"] = [_frame(f) for f in exc.inherited_frames]
+    if exc.type or exc.frames:
+        out["fingerprint"] = fingerprint(exc)
     return out
 
 

@@ -1,12 +1,14 @@
 """App vs library frames when no repository is at hand: well-known library locations per ecosystem.
 
 The extract step refines this with the repo (a frame whose file maps into it is app code); this
-module is the fallback and the default ``extract`` uses.
+module is the fallback and the default ``extract`` uses. A project's own patterns
+(``app_paths``/``library_paths`` in its config) decide before either: ``user_verdict``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .model import Frame
 
@@ -54,3 +56,20 @@ def is_in_app(frame: Frame, language: str | None) -> bool:
     if language == "jvm" and frame.module and frame.module.split("@")[0].startswith(("java.", "jdk.")):
         return False
     return True
+
+
+def user_verdict(frame: Frame, app: Sequence[re.Pattern[str]], library: Sequence[re.Pattern[str]]) -> bool | None:
+    """The project's own say on a frame: False if its file or function matches a library pattern,
+    True if it matches an app pattern, None when the project's patterns say nothing.
+
+    Args:
+        frame: The frame; its file (also its repo path, when mapped) and function are matched.
+        app: Compiled ``app_paths`` regexes (searched, not anchored unless they say ``^``).
+        library: Compiled ``library_paths`` regexes; they win over ``app``.
+    """
+    texts = [t for t in (frame.repo_path, frame.file, frame.function) if t]
+    if any(p.search(t) for p in library for t in texts):
+        return False
+    if any(p.search(t) for p in app for t in texts):
+        return True
+    return None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +37,19 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
         return {"traces": traces, "evidence": book.items,
                 "facts": state.facts.model_copy(update={"failure_evidence_id": failure_id})}
     index: RepoIndex | None = ctx.extra.get("repo_index")
-    frames = _map_frames(exc, index)
+    frames = _map_frames(exc, index, ctx.settings.app_paths, ctx.settings.library_paths)
+    warnings = list(state.warnings)
+    for printed, files in (index.ambiguous.items() if index else ()):
+        note = (f"trace path {printed} matches {len(files)} repository files equally well "
+                f"({', '.join(files[:3])}{', …' if len(files) > 3 else ''}); left unmapped rather than guessed")
+        if note not in warnings:
+            warnings.append(note)
     facts = state.facts.model_copy()
     facts.exception_type, facts.message, facts.language = exc.type, exc.message, exc.language
     facts.failure_evidence_id = failure_id
     ordered = innermost_first(frames, exc.language)
-    crash = next((f for f in ordered if f.repo_path), None) or next((f for f in ordered if f.in_app), None)
+    crash = (next((f for f in ordered if f.repo_path and f.in_app), None)
+             or next((f for f in ordered if f.in_app), None))
     header = f"{exc.type or 'error'}: {exc.message or ''}".strip().rstrip(":")
     for af in [f for f in ordered if f.in_app][:MAX_FRAME_EVIDENCE]:
         fr = af.frame
@@ -55,7 +64,8 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
     if crash is not None:
         facts.crash_location = Location(file=crash.repo_path or crash.frame.file or "?", line=crash.frame.line,
                                         function=_crash_function(crash, exc.language, index))
-    return {"traces": traces, "exception": exc, "frames": frames, "evidence": book.items, "facts": facts}
+    return {"traces": traces, "exception": exc, "frames": frames, "evidence": book.items, "facts": facts,
+            "warnings": warnings}
 
 
 def _localized(trace: ParsedTrace, index: RepoIndex | None) -> list[Suspect]:
@@ -152,19 +162,29 @@ def _pick_exception(traces: list[ParsedTrace]) -> ParsedException | None:
     return None
 
 
-def _map_frames(exc: ParsedException, index: RepoIndex | None) -> list[AppFrame]:
+def _map_frames(exc: ParsedException, index: RepoIndex | None, app_paths: Sequence[str] = (),
+                library_paths: Sequence[str] = ()) -> list[AppFrame]:
     mapped = [index.map_path(fr.file, fr.function) if index else None for fr in exc.frames]
+    app, library = _compiled(tuple(app_paths)), _compiled(tuple(library_paths))
     out = []
     for i, (fr, repo_path) in enumerate(zip(exc.frames, mapped, strict=True)):
-        # With a repo that holds some of the frames, "in the repo" is what "in app" means;
-        # otherwise fall back to the path heuristics.
-        if any(mapped):
-            in_app = repo_path is not None
-        else:
-            in_app = fr.in_app if fr.in_app is not None else stacktrace.is_in_app(fr, exc.language)
-        fr = fr.model_copy(update={"repo_path": repo_path, "in_app": in_app})
+        fr = fr.model_copy(update={"repo_path": repo_path})
+        # The project's own patterns first; then, with a repo that holds some of the frames, "in the
+        # repo" is what "in app" means; otherwise the path heuristics.
+        in_app = stacktrace.user_verdict(fr, app, library)
+        if in_app is None:
+            if any(mapped):
+                in_app = repo_path is not None
+            else:
+                in_app = fr.in_app if fr.in_app is not None else stacktrace.is_in_app(fr, exc.language)
+        fr = fr.model_copy(update={"in_app": in_app})
         out.append(AppFrame(frame=fr, repo_path=repo_path, in_app=in_app, index=i))
     return out
+
+
+@cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)  # Settings already refused bad ones
 
 
 def innermost_first(frames: list[AppFrame], language: str | None) -> list[AppFrame]:
