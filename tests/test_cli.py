@@ -154,3 +154,13 @@ def test_an_idle_inherited_stdin_pipe_does_not_hang_a_log_only_analysis(example_
             guard.cancel()
         assert proc.wait(timeout=5) == 0
     assert json.loads(out)["summary"]["occurrences"] == 26
+
+
+def test_no_redact_warns_on_stderr_in_one_line(example_repo: Path) -> None:
+    res = run_cli(["analyze", "--no-redact", "--format", "json", PY_TRACE], example_repo)
+    assert res.code == 0, res.stderr
+    warnings = [line for line in res.stderr.splitlines() if "--no-redact" in line]
+    assert warnings == ["fivewhys: warning: --no-redact: the report keeps secrets and personal data "
+                        "(what is sent to Claude is still redacted)"]
+    assert json.loads(res.stdout)["title"]
+    assert "--no-redact" not in run_cli(["analyze", "--format", "json", PY_TRACE], example_repo).stderr

@@ -23,7 +23,7 @@ FAKE_ANTHROPIC_KEY = "sk-ant-" + "api03-" + "eQv8IB8hdY88yTdTxBIUFmDi8x2y4RuMER_
 
 
 def test_public_api_is_pinned() -> None:
-    assert fivewhys.redact.__all__ == ["Redactor", "redact", "redact_jsonl"]
+    assert fivewhys.redact.__all__ == ["RedactOptions", "Redactor", "redact", "redact_jsonl", "redact_stream"]
 
 
 @pytest.mark.parametrize(

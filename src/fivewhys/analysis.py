@@ -41,7 +41,7 @@ def analyze(incident: Incident, settings: Settings, progress: Callable[[str], No
         try:
             claude = ClaudeReasoner(settings)
             report = _run(incident, settings, claude, say)
-            return redact_report(report) if settings.redact else report
+            return redact_report(report, settings) if settings.redact else report
         except EngineError as exc:
             fallback = f"claude engine stopped: {exc}; the offline engine wrote this report"
             spent = claude.usage if claude is not None else None
@@ -54,7 +54,7 @@ def analyze(incident: Incident, settings: Settings, progress: Callable[[str], No
                                                "output_tokens": spent.output_tokens,
                                                "cost_usd": spent.cost_usd(settings.model)})
         report = report.model_copy(update={"engine": engine})
-    return redact_report(report) if settings.redact else report
+    return redact_report(report, settings) if settings.redact else report
 
 
 def _run(incident: Incident, settings: Settings, reasoner: object, progress: Callable[[str], None]) -> Report:
@@ -101,11 +101,12 @@ def offline_reasoner(settings: Settings) -> object:
     return OfflineReasoner(load_patterns(settings.pattern_dirs))
 
 
-def redact_report(report: Report) -> Report:
-    """Redact every free-text field of the report (one Redactor, so placeholders are consistent)."""
-    from .redact import Redactor
+def redact_report(report: Report, settings: Settings | None = None) -> Report:
+    """Redact every free-text field of the report (one Redactor, so placeholders are consistent),
+    with the user's redaction rules from ``settings`` when given."""
+    from .redact import RedactOptions, Redactor
 
-    redactor = Redactor()
+    redactor = Redactor(RedactOptions.from_settings(settings) if settings is not None else None)
     data = _walk(report.model_dump(mode="json"), redactor.redact)
     return Report.model_validate(data)
 

@@ -11,13 +11,16 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
 from .errors import FivewhysError, InputError
 from .shell_io import check_arg, read_stdin, read_text_file, write_atomically
+
+if TYPE_CHECKING:
+    from .evidence.stacktrace.model import ParsedTrace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="fivewhys: find out why something broke. Give it an error, a trace, logs or a sentence.",
@@ -106,6 +109,9 @@ def analyze(
         flags: dict[str, Any] = {"repo": repo, "model": model, "max_iterations": max_iterations,
                                  "engine": "offline" if offline else None, "redact": False if no_redact else None}
         settings = Settings.build(flags)
+        if no_redact:
+            typer.echo("fivewhys: warning: --no-redact: the report keeps secrets and personal data "
+                       "(what is sent to Claude is still redacted)", err=True)
         incident = parse_incident(full, cwd=Path.cwd(), logs=log, repo=repo)
         apply_window(incident, since, until)
         chosen = fmt or (Format.terminal if sys.stdout.isatty() and output is None else Format.markdown)
@@ -136,7 +142,7 @@ def frames(
         from .evidence import stacktrace
 
         raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
-        trace = stacktrace.extract(raw)
+        trace = _with_project_patterns(stacktrace.extract(raw))
         if fmt == Format.json:
             typer.echo(json.dumps(stacktrace.to_corpus_json(trace), ensure_ascii=False))
         elif not trace.exceptions:
@@ -149,27 +155,66 @@ def frames(
             render_trace(trace, Console())
 
 
+def _with_project_patterns(trace: ParsedTrace) -> ParsedTrace:
+    """Frames marked app/library by the project's own app_paths/library_paths, where they say so."""
+    import re
+
+    from .config import Settings
+    from .evidence.stacktrace import user_verdict
+
+    settings = Settings.build({})
+    if not (settings.app_paths or settings.library_paths):
+        return trace
+    app = [re.compile(p) for p in settings.app_paths]
+    library = [re.compile(p) for p in settings.library_paths]
+    for frames in [e.frames for e in trace.exceptions] + [s.frames for s in trace.extra_stacks]:
+        for i, frame in enumerate(frames):
+            verdict = user_verdict(frame, app, library)
+            if verdict is not None:
+                frames[i] = frame.model_copy(update={"in_app": verdict})
+    return trace
+
+
 @app.command()
 def redact(
     file: Annotated[str, typer.Argument(help="File to redact, or '-' for stdin.")] = "-",
     jsonl: Annotated[bool, typer.Option("--jsonl", help='Read and write JSON lines {"id", "text"}.')] = False,
+    show_redactions: Annotated[bool, typer.Option(
+        "--show-redactions", help="Then print on stderr how many values were redacted, per kind (never the values).")] = False,
 ) -> None:
-    """Redact secrets and personal data from a text (as fivewhys does before anything leaves the machine)."""
+    """Redact secrets and personal data from a text (as fivewhys does before anything leaves the machine).
+
+    Streams: any size of input, in bounded memory. Honours redact_patterns, redact_allow and
+    redact_drop_fields from the project config (.fivewhys.toml) and the user config.
+    """
     with _errors():
         from . import redact as redaction
+        from .config import Settings
 
-        if jsonl:
-            try:
-                source = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
-                with source:
-                    redaction.redact_jsonl(source, sys.stdout)
-            except OSError as exc:
-                raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from None
-            except UnicodeDecodeError:
-                raise InputError(f"{file}: not UTF-8 text") from None
-            return
-        raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
-        sys.stdout.write(redaction.redact(raw))
+        redactor = redaction.Redactor(redaction.RedactOptions.from_settings(Settings.build({})))
+        try:
+            if jsonl:
+                with sys.stdin if file == "-" else open(file, encoding="utf-8") as source:  # noqa: SIM115
+                    redaction.redact_jsonl(source, sys.stdout, redactor)
+            else:
+                with sys.stdin.buffer if file == "-" else open(file, "rb") as raw:  # noqa: SIM115
+                    redaction.redact_stream(raw, sys.stdout, redactor, what="stdin" if file == "-" else file)
+        except FileNotFoundError:
+            raise InputError(f"{file}: no such file") from None
+        except OSError as exc:
+            raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{file}: not UTF-8 text") from None
+        if show_redactions:
+            typer.echo(_redaction_summary(redactor.findings), err=True)
+
+
+def _redaction_summary(findings: dict[str, int]) -> str:
+    """``redacted 12: aws-access-key 2, EMAIL 7, password 3``: counts per kind, never the values."""
+    if not findings:
+        return "nothing redacted"
+    kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(findings.items(), key=lambda kv: kv[0].lower()))
+    return f"redacted {sum(findings.values())}: {kinds}"
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """`fivewhys mcp`: the evidence tools over the Model Context Protocol (stdio), for any coding agent.
 
 Tools: ``analyze`` (free text -> report JSON), ``extract_frames`` and the evidence tools of
-``fivewhys.tools`` (``search_logs``, ``log_templates``, ``git_log``, ``git_blame``, ``git_show``,
+``fivewhys.tools`` (``search_logs``, ``log_templates``, ``log_stats``, ``log_timeline``, ``git_log``,
+``git_blame``, ``git_show``,
 ``read_source``, ``search_code``, ``git_suspects``) with the same pydantic input models. The sandbox
 is fixed at start-up: one repository and the log paths given on the command line, read-only, output
 capped, and every result passes the redactor (one Redactor per server, so placeholders are stable).
@@ -58,14 +59,14 @@ class FivewhysMCP:
         from .evidence.git import Git
         from .evidence.source import RepoIndex
         from .graph.state import EvidenceBook
-        from .redact import Redactor
+        from .redact import RedactOptions, Redactor
         from .tools import ToolEnv
 
         self.sandbox, self.settings = sandbox, settings
         git = Git(sandbox.repo) if sandbox.repo else None
         index = RepoIndex(sandbox.repo, git.tracked_files()) if git and sandbox.repo else None
         self.env = ToolEnv(book=EvidenceBook([], sandbox.repo), git=git, index=index, log_paths=list(sandbox.logs))
-        self.redactor = Redactor() if settings.redact else None
+        self.redactor = Redactor(RedactOptions.from_settings(settings)) if settings.redact else None
 
     def tool_specs(self) -> list[tuple[str, str, dict[str, Any]]]:
         """(name, description, input JSON Schema) for every tool."""

@@ -172,7 +172,7 @@ class Session:
             return self.state.report
         from ..analysis import redact_report
 
-        return redact_report(self.state.report)
+        return redact_report(self.state.report, self.settings)
 
     def report_or_raise(self) -> Report:
         report = self.report
@@ -187,9 +187,10 @@ class Session:
         if not self.redact:
             return text
         if self._redactor is None:
-            from ..redact import Redactor
+            from ..redact import RedactOptions, Redactor
 
-            self._redactor = Redactor()  # one per session: the same secret keeps the same placeholder
+            # one per session: the same secret keeps the same placeholder
+            self._redactor = Redactor(RedactOptions.from_settings(self.settings))
         result: str = self._redactor.redact(text)
         return result
 

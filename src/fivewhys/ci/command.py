@@ -43,7 +43,8 @@ def ci_command(
     Jest/Mocha/RSpec JSON, CTRF and dart/flutter JSON; a job log without results is searched for the
     line that explains the failure. Exit 0 when it ran (the test step already failed the job).
     """
-    from ..redact import Redactor
+    from ..config import Settings
+    from ..redact import RedactOptions, Redactor
     from . import annotations as gh_annotations
     from .run import CiOptions, run_ci
 
@@ -56,7 +57,8 @@ def ci_command(
                         repo=(repo or Path.cwd()) if (repo or Path(".git").exists() or base) else None)
     if options.repo is not None and not options.repo.is_dir():
         raise InputError(f"--repo is not a folder: {options.repo}")
-    redactor = Redactor()
+    settings = Settings.build({}, project_dir=options.repo or Path.cwd())  # the user's redaction rules
+    redactor = Redactor(RedactOptions.from_settings(settings))
     report = run_ci(options, redactor.redact)
     _write(report, fmt, summary_file or _env_path("GITHUB_STEP_SUMMARY"), redactor.redact)
     if annotate if annotate is not None else env.get("GITHUB_ACTIONS") == "true":

@@ -26,7 +26,7 @@ from .. import prompting
 from ..config import Settings
 from ..errors import EngineError, describe_validation
 from ..graph.state import AnalysisState, EvidenceBook, HypothesisState, RunContext
-from ..redact import Redactor
+from ..redact import RedactOptions, Redactor
 from ..report.model import EngineInfo, Report
 from ..retry import call_with_retries
 from ..tools import TOOLS, ToolEnv, call_tool
@@ -69,7 +69,7 @@ class ClaudeReasoner:
         self.settings = settings
         self.client = client or _client(settings)
         # Always on: --no-redact keeps secrets in the user's own report, never in what leaves for the API.
-        self.redactor = Redactor()
+        self.redactor = Redactor(RedactOptions.from_settings(settings))
         self.usage = Usage()
         self.messages: list[dict[str, Any]] = []
         self.pending: list[dict[str, Any]] = []

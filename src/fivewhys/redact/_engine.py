@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from collections import Counter
@@ -11,6 +12,7 @@ from typing import TextIO
 
 from fivewhys.errors import InputError
 from fivewhys.redact._lines import line_filter
+from fivewhys.redact._options import RedactOptions
 from fivewhys.redact._plan import Excerpt, plan_rules
 from fivewhys.redact._rules import Span
 
@@ -24,9 +26,14 @@ class Redactor:
     The same value always gets the same placeholder from one Redactor (``<SECRET:token#1>``,
     ``<EMAIL#2>``), so an excerpt stays correlatable after redaction. Use one Redactor per
     analysis; ``findings`` counts what was replaced, per kind, never the values.
+
+    Args:
+        options: the user's extra rules and allow-list (``RedactOptions.from_settings``); None:
+            the built-in rules alone.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, options: RedactOptions | None = None) -> None:
+        self._options = None if options is None or options.empty else options
         self._assigned: dict[tuple[str, str], str] = {}
         self._numbers: Counter[str] = Counter()
         self._findings: Counter[str] = Counter()
@@ -45,7 +52,7 @@ class Redactor:
         Returns:
             The redacted text; identical to ``text`` when nothing sensitive was found.
         """
-        spans = find_spans(text)
+        spans = find_spans(text, self._options)
         return self._substitute(text, spans) if spans else text
 
     def _substitute(self, text: str, spans: list[Span]) -> str:
@@ -69,29 +76,33 @@ class Redactor:
         return found
 
 
-def find_spans(text: str) -> list[Span]:
+def find_spans(text: str, options: RedactOptions | None = None) -> list[Span]:
     """All non-overlapping sensitive spans in ``text``, in order; earlier rules win overlaps.
 
     Our own placeholders are never matched again, and the rules see each one as a run of ``x``
     (a mask): next to a placeholder a rule sees a word, as it saw the value the placeholder
     replaced, so ``a@x.io+1 555`` redacted twice stays ``<EMAIL#1>+1 555``. Only the lines the
-    first-level filter keeps (``_lines``) go through the rule table.
+    first-level filter keeps (``_lines``) go through the rule table. The user's rules
+    (``options``) come before the table; a candidate whose text is allowed is none.
     """
     taken = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
     if taken:
         text = PLACEHOLDER.sub(lambda m: "x" * (m.end() - m.start()), text)
+    if options is None:
+        return _resolve_spans(_builtin_spans(text), taken)
+    candidates = itertools.chain(options.spans(text), _builtin_spans(text))
+    return _resolve_spans(options.allowed(text, candidates), taken)
+
+
+def _builtin_spans(text: str) -> Iterable[Span]:
     lines = line_filter()
     selection = lines.select(text) if lines is not None else None
     if selection is None:
-        return _resolve(text, taken)
+        return plan_rules(text)
     if not selection.windows:
-        return []
+        return ()
     excerpt = Excerpt(text, tuple(selection.windows))
-    return _resolve_spans(excerpt.map_back(plan_rules(excerpt.text, selection.active)), taken)
-
-
-def _resolve(text: str, taken: list[tuple[int, int]]) -> list[Span]:
-    return _resolve_spans(plan_rules(text), taken)
+    return excerpt.map_back(plan_rules(excerpt.text, selection.active))
 
 
 def _resolve_spans(candidates: Iterable[Span], taken: list[tuple[int, int]]) -> list[Span]:
@@ -122,15 +133,16 @@ def redact(text: str) -> str:
     return Redactor().redact(text)
 
 
-def redact_jsonl(infile: TextIO, outfile: TextIO) -> None:
+def redact_jsonl(infile: TextIO, outfile: TextIO, redactor: Redactor | None = None) -> None:
     """Redact a stream of JSON lines ``{"id", "text"}``, writing ``{"id", "text"}`` per line.
 
-    One Redactor serves the whole stream, so a value keeps its placeholder across lines.
+    One Redactor (``redactor``, else a fresh one) serves the whole stream, so a value keeps its
+    placeholder across lines.
 
     Raises:
         InputError: a line is not a JSON object with a string ``text``.
     """
-    redactor = Redactor()
+    redactor = Redactor() if redactor is None else redactor
     for n, line in enumerate(infile, 1):
         if not line.strip():
             continue
