@@ -35,8 +35,10 @@ _UNITS = frozenset(
     "b bytes kb mb gb tb kib mib gib tib ns us µs ms s sec secs second seconds min mins minute"
     " minutes h hr hrs hour hours".split()
 )
-_BOUNDED = frozenset(p + WILDCARD for p in ("<", ">", "<=", ">=", "~"))
-"""A masked number behind a comparison (`<1`, `>=5`): with a unit after it, one bounded value."""
+_PAREN_WILDCARD = "(" + WILDCARD
+_QUANTITY_STARTS = frozenset([_PAREN_WILDCARD, *(p + WILDCARD for p in ("<", ">", "<=", ">=", "~"))])
+"""Masked tokens that may start a quantity: `(1.16` of `(1.16 KB)`, or a number behind a comparison
+(`<1`, `>=5`) which, with a unit after it, is one bounded value."""
 
 
 def _is_unit(token: str) -> bool:
@@ -134,7 +136,7 @@ class _Cluster:
     def variable(self, position: int) -> bool:
         """Whether a `<*>` position is a plain variable (not an enumeration of event words)."""
         seen = self.values[position]
-        if seen is None or self.names_value(position):
+        if seen is None:
             return True
         return len(seen) > ENUM_MAX_VALUES or self.count < ENUM_MIN_REPEATS * len(seen)
 
@@ -149,8 +151,8 @@ class _Cluster:
         if self.tokens[position] != WILDCARD:  # the first difference at this position
             self.tokens[position] = WILDCARD
             self.affixes[position] = _affixes(mine, theirs)
-            if WILDCARD in mine or WILDCARD in theirs:
-                return
+            if WILDCARD in mine or WILDCARD in theirs or self.names_value(position):
+                return  # a plain variable from the start: no words to count
             seen = self.values[position] = {mine: self.count - 1}
         else:
             prefix, suffix = self.affixes.get(position, ("", ""))
@@ -253,20 +255,21 @@ class TemplateMiner:
         out: list[str] = []
         kept: list[tuple[int, int]] = []
         raw = message.split()
-        skip = 0
+        skip = False
         for index, token in enumerate(raw):
             if skip:
-                skip -= 1
+                skip = False
                 continue
             masked = self._mask(token)
-            following = raw[index + 1] if index + 1 < len(raw) else ""
-            if masked in _BOUNDED and _is_unit(following):
-                masked, skip = WILDCARD, 1  # `<1 sec`, `>5 ms`: a bound is a value
-            elif (masked == "(" + WILDCARD and len(out) >= 2 and out[-2] == WILDCARD
-                  and _is_unit(out[-1]) and following.endswith(")")
-                  and _is_unit(following[:-1])):
-                skip = 1
-                continue  # `(1.16 KB)` after `1190 bytes`: the same value restated
+            if masked in _QUANTITY_STARTS:  # rare: look at the next token only here
+                following = raw[index + 1] if index + 1 < len(raw) else ""
+                if masked != _PAREN_WILDCARD:
+                    if _is_unit(following):
+                        masked, skip = WILDCARD, True  # `<1 sec`, `>5 ms`: a bound is a value
+                elif (len(out) >= 2 and out[-2] == WILDCARD and _is_unit(out[-1])
+                      and following.endswith(")") and _is_unit(following[:-1])):
+                    skip = True
+                    continue  # `(1.16 KB)` after `1190 bytes`: the same value restated
             if masked == WILDCARD:
                 if out and out[-1] == WILDCARD:
                     continue  # a run of variables is one variable (a date, a list of hosts)
@@ -293,7 +296,7 @@ class TemplateMiner:
             if mine != theirs:
                 cluster.observe(i, mine, theirs)
         for i, seen in enumerate(cluster.values):
-            if seen is not None and len(seen) <= ENUM_MAX_VALUES and not cluster.names_value(i):
+            if seen is not None and len(seen) <= ENUM_MAX_VALUES:
                 key = key or []
                 key.append(tokens[i])
         leaf_key = (id(cluster), tuple(key or ()))
