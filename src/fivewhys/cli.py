@@ -11,16 +11,13 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from . import __version__
 from .errors import FivewhysError, InputError
 from .shell_io import check_arg, read_stdin, read_text_file, write_atomically
-
-if TYPE_CHECKING:
-    from .evidence.stacktrace.model import ParsedTrace
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="fivewhys: find out why something broke. Give it an error, a trace, logs or a sentence.",
@@ -139,10 +136,12 @@ def frames(
     with _errors():
         import json
 
+        from .config import Settings
         from .evidence import stacktrace
 
         raw = read_stdin(force=True, have_words=False) if file == "-" else read_text_file(Path(file))
-        trace = _with_project_patterns(stacktrace.extract(raw))
+        settings = Settings.build({})
+        trace = stacktrace.apply_project_patterns(stacktrace.extract(raw), settings.app_paths, settings.library_paths)
         if fmt == Format.json:
             typer.echo(json.dumps(stacktrace.to_corpus_json(trace), ensure_ascii=False))
         elif not trace.exceptions:
@@ -153,26 +152,6 @@ def frames(
             from .evidence.stacktrace.render import render_trace
 
             render_trace(trace, Console())
-
-
-def _with_project_patterns(trace: ParsedTrace) -> ParsedTrace:
-    """Frames marked app/library by the project's own app_paths/library_paths, where they say so."""
-    import re
-
-    from .config import Settings
-    from .evidence.stacktrace import user_verdict
-
-    settings = Settings.build({})
-    if not (settings.app_paths or settings.library_paths):
-        return trace
-    app = [re.compile(p) for p in settings.app_paths]
-    library = [re.compile(p) for p in settings.library_paths]
-    for frames in [e.frames for e in trace.exceptions] + [s.frames for s in trace.extra_stacks]:
-        for i, frame in enumerate(frames):
-            verdict = user_verdict(frame, app, library)
-            if verdict is not None:
-                frames[i] = frame.model_copy(update={"in_app": verdict})
-    return trace
 
 
 @app.command()

@@ -8,15 +8,18 @@ The user config is TOML at ``$FIVEWHYS_CONFIG`` or ``~/.config/fivewhys/config.t
     pattern_dirs = ["~/.config/fivewhys/patterns"]
 
 The project config is ``.fivewhys.toml`` or the ``[tool.fivewhys]`` table of ``pyproject.toml``, in
-the folder analysed or one above it (up to the repository root). It describes the project, so it
-holds only what cannot weaken safety when a repository is hostile (``PROJECT_KEYS``): app/library
-path patterns and extra redaction rules, never ``redact = false``, an API key or an endpoint::
+the folder analysed or one above it (up to the repository root; outside a repository, that folder
+only). It describes the project, so it holds only what cannot weaken safety when a repository is
+hostile (``PROJECT_KEYS``): app/library path patterns and extra redaction rules, never
+``redact = false``, an allow-list, an API key or an endpoint::
 
     app_paths = ["^services/"]              # regexes: frames whose file or function matches are app code
     library_paths = ["/generated/"]         # ... are library code (checked first)
     redact_patterns = { "internal-token" = "itk_[A-Za-z0-9]{32}" }
-    redact_allow = ["AKIAIOSFODNN7EXAMPLE"] # exact values never redacted
     redact_drop_fields = ["user.email"]     # JSON / key=value fields whose values are always replaced
+
+A project's patterns and fields add to the user's. ``redact_allow`` (exact values never redacted)
+narrows redaction, so only the user config may set it; a project regex may not nest repetitions.
 """
 
 from __future__ import annotations
@@ -129,13 +132,22 @@ class Settings(BaseModel):
         flags = flags or {}
         merged: dict[str, Any] = {}
         merged.update(_read_config_file(config_file, env))
-        merged.update(read_project_config(project_dir or flags.get("repo") or Path.cwd()))
+        project, where = read_project_config(project_dir or flags.get("repo") or Path.cwd())
+        for key, value in project.items():
+            if key in _ADDED_UP and key in merged:  # the project adds rules to the user's, never removes them
+                mine = merged[key]
+                merged[key] = {**value, **mine} if isinstance(mine, dict) and isinstance(value, dict) else (
+                    [*mine, *value] if isinstance(mine, list) and isinstance(value, list) else mine)
+            else:
+                merged[key] = value
         merged.update(_from_env(env))
         merged.update({k: v for k, v in flags.items() if v is not None})
         try:
             return cls.model_validate(merged)
         except ValidationError as exc:
-            raise ConfigError(f"invalid setting {describe_validation(exc, limit=1)}") from None
+            first = exc.errors()[0]["loc"][:1]
+            origin = f" (set in {where})" if where and first and first[0] in project else ""
+            raise ConfigError(f"invalid setting {describe_validation(exc, limit=1)}{origin}") from None
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
@@ -174,41 +186,57 @@ def _read_config_file(path: Path | None, env: Mapping[str, str]) -> dict[str, An
     return data
 
 
-PROJECT_KEYS = frozenset({"app_paths", "library_paths", "redact_patterns", "redact_allow", "redact_drop_fields",
+PROJECT_KEYS = frozenset({"app_paths", "library_paths", "redact_patterns", "redact_drop_fields",
                           "max_iterations", "model"})
-"""What a repository's own config may set: nothing that turns redaction off or sends data elsewhere."""
+"""What a repository's own config may set: nothing that turns redaction off, narrows it
+(``redact_allow`` is the user's alone) or sends data elsewhere."""
+_ADDED_UP = frozenset({"app_paths", "library_paths", "redact_patterns", "redact_drop_fields"})
+"""Keys where the project's entries join the user's instead of replacing them."""
 
 
-def read_project_config(start: Path) -> dict[str, Any]:
-    """The project config found at ``start`` or above it (stopping at the repository root), or {}.
+def read_project_config(start: Path) -> tuple[dict[str, Any], Path | None]:
+    """The project config found at ``start`` or above it, and its file; ({}, None) when there is none.
+
+    Inside a git repository the search stops at its root; outside one only ``start`` itself is
+    read (never a shared parent such as /tmp or /). A ``pyproject.toml`` without a fivewhys table
+    is not ours: when it is not valid TOML it is ignored.
 
     Raises:
-        ConfigError: unreadable TOML, or a key a project may not set (with its file).
+        ConfigError: a ``.fivewhys.toml`` or fivewhys table that is not valid, or a key a project
+            may not set (the error names the file).
     """
     for folder in _up_to_repo_root(start):
         dotfile, pyproject = folder / ".fivewhys.toml", folder / "pyproject.toml"
         if dotfile.is_file():
-            return _project_keys(_load_toml(dotfile), dotfile)
+            return _project_keys(_load_toml(dotfile), dotfile), dotfile
         if pyproject.is_file():
-            table = _load_toml(pyproject).get("tool", {}).get("fivewhys")
-            if isinstance(table, dict):
-                return _project_keys(table, pyproject)
-    return {}
+            try:
+                tool = _load_toml(pyproject).get("tool")
+            except ConfigError:
+                if b"[tool.fivewhys" in pyproject.read_bytes():
+                    raise
+                continue
+            table = tool.get("fivewhys") if isinstance(tool, dict) else None
+            if table is not None:
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{pyproject}: [tool.fivewhys] must be a table")
+                return _project_keys(table, pyproject), pyproject
+    return {}, None
 
 
 def _up_to_repo_root(start: Path) -> list[Path]:
     try:
         here = start.expanduser().resolve()
+        if here.is_file():
+            here = here.parent
     except OSError:
         return []
-    if here.is_file():
-        here = here.parent
     chain = []
     for folder in (here, *here.parents):
         chain.append(folder)
         if (folder / ".git").exists():
-            break
-    return chain
+            return chain
+    return [here]  # not in a repository: the start folder only
 
 
 def _project_keys(data: dict[str, Any], path: Path) -> dict[str, Any]:
@@ -216,7 +244,61 @@ def _project_keys(data: dict[str, Any], path: Path) -> dict[str, Any]:
     if refused:
         raise ConfigError(f"{path}: a project config may not set {', '.join(refused)} "
                           f"(allowed: {', '.join(sorted(PROJECT_KEYS))})")
+    for key in ("app_paths", "library_paths"):
+        for pattern in data.get(key) or []:
+            _refuse_nested_repeats(pattern, path)
+    patterns = data.get("redact_patterns")
+    for pattern in (patterns.values() if isinstance(patterns, dict) else []):
+        _refuse_nested_repeats(pattern, path)
     return data
+
+
+def _refuse_nested_repeats(pattern: Any, path: Path) -> None:
+    """A repository's regex runs on your logs: one with a repeat inside a repeat (``(a+)+``) can take
+    exponential time on a crafted line, so a project may not use one (the user config may)."""
+    if not isinstance(pattern, str):
+        return  # the type check in Settings reports it
+    try:
+        parsed = _sre_parse(pattern)
+    except re.error:
+        return  # Settings reports the bad regex
+    if _nested_repeat(parsed, inside=False):
+        raise ConfigError(f"{path}: regex {pattern!r} repeats a repeated group; a project config may not "
+                          f"use nested repetition (it can hang on a crafted log line)")
+
+
+def _sre_parse(pattern: str) -> Any:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            from re import _parser as parser  # type: ignore[attr-defined]
+        except ImportError:  # pragma: no cover - Python < 3.11
+            import sre_parse as parser
+        return parser.parse(pattern)
+
+
+def _nested_repeat(items: Any, inside: bool) -> bool:
+    for op, arg in items:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = arg
+            repeats = low != high  # a variable count; a fixed one ({4}) is unambiguous
+            if inside and repeats:
+                return True
+            if _nested_repeat(sub, inside or repeats):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested_repeat(arg[-1], inside):
+                return True
+        elif name == "BRANCH":
+            if any(_nested_repeat(branch, inside) for branch in arg[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _nested_repeat(arg[1], inside):
+                return True
+    return False
 
 
 def _load_toml(path: Path) -> dict[str, Any]:

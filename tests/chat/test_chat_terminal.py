@@ -102,7 +102,7 @@ def test_a_crash_loses_nothing_already_shown(example_repo: Path, screen: Callabl
     s = screen(["--offline", (example_repo / "incident.txt").read_text().strip()], example_repo)
     s.expect("fivewhys> ")
     s.type("/hypotheses\r")
-    s.expect("H2  confirmed")
+    s.expect("H2  confirmed 0.90")
     os.killpg(s.proc.pid, signal.SIGKILL)  # no chance to save anything on the way out
     s.proc.wait()
     store = Store(tmp_path / "state")

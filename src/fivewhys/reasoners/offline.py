@@ -47,7 +47,7 @@ class OfflineReasoner:
             elif best.confidence >= CONFIRM and _same_change(h, best):
                 # "a recent change broke X" names the commit the confirmed mechanism already blames:
                 # the same explanation seen from git, not a rival to reject
-                h.status, h.confidence = "confirmed", best.confidence
+                h.status, h.confidence = "confirmed", round(best.confidence - 0.05, 2)  # best stays first
             elif h.confidence < REJECT or (best.confidence >= CONFIRM and h is not best):
                 h.status = "rejected" if h.confidence < best.confidence - 0.15 else "open"
         return out

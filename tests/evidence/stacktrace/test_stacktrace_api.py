@@ -12,8 +12,8 @@ PY = 'Traceback (most recent call last):\n  File "/srv/app/x.py", line 3, in f\n
 
 def test_all_is_pinned() -> None:
     assert sorted(st.__all__) == sorted([
-        "ExtraStack", "Frame", "ParsedException", "ParsedTrace", "extract", "fingerprint", "format_trace",
-        "is_in_app", "iter_traces", "to_corpus_json", "user_verdict"])
+        "ExtraStack", "Frame", "ParsedException", "ParsedTrace", "apply_project_patterns", "compile_patterns",
+        "extract", "fingerprint", "format_trace", "is_in_app", "iter_traces", "to_corpus_json", "user_verdict"])
 
 
 def test_corpus_json_schema() -> None:

@@ -68,3 +68,20 @@ def test_project_patterns_decide_app_or_library_before_the_heuristics() -> None:
     assert user_verdict(generated, app, library) is False
     assert user_verdict(vendored, app, library) is True
     assert user_verdict(Frame(file="/srv/app/cart.py", function="total"), app, library) is None
+
+
+@pytest.mark.parametrize("hostile", ["a" * 50_000 + "@", "a-" * 50_000, "x" * 50_000 + "://", "1." * 50_000])
+def test_masking_a_hostile_message_is_linear_and_bounded(hostile: str) -> None:
+    import time
+
+    started = time.perf_counter()
+    assert len(mask_message(hostile)) <= 500
+    assert time.perf_counter() - started < 0.5  # a quadratic regex takes minutes on these
+
+
+def test_lines_full_of_prefix_markers_are_each_tried_once() -> None:
+    import time
+
+    started = time.perf_counter()
+    extract(("x: at a " * 500 + "\n") * 500)
+    assert time.perf_counter() - started < 5  # was minutes: every marker re-matched its whole line

@@ -8,6 +8,7 @@ Public API:
     fingerprint(exception) -> str            a stable grouping key (same bug, same key across deploys)
     is_in_app(frame, language) -> bool       app-vs-library heuristic without a repo
     user_verdict(frame, app, library)        the project's app_paths/library_paths say, if they do
+    apply_project_patterns(trace, app, lib)  set in_app on a trace's frames by those patterns
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from ._dispatch import extract
 from ._format import format_trace
 from ._scan import iter_traces
 from .fingerprint import fingerprint
-from .inapp import is_in_app, user_verdict
+from .inapp import apply_project_patterns, compile_patterns, is_in_app, user_verdict
 from .model import ExtraStack, Frame, ParsedException, ParsedTrace
 
 __all__ = [
+    "apply_project_patterns",
+    "compile_patterns",
     "ExtraStack",
     "Frame",
     "ParsedException",

@@ -97,7 +97,10 @@ def _strip_shared_prefixes(text: str, lines: list[str], numbers: list[int]) -> N
         number += text.count("\n", at, hit.start())
         at = hit.start()
         k = bisect_left(numbers, number)
-        m = _PREFIXED_TRACE.match(lines[k]) if done <= k < len(lines) else None
+        if not done <= k < len(lines):
+            continue
+        done = k + 1  # each line is tried once, however many markers it holds
+        m = _PREFIXED_TRACE.match(lines[k])
         if m is None:
             continue
         shape = re.compile(re.sub(r"\d+", r"\\d+", re.escape(m.group(1))))

@@ -18,21 +18,23 @@ from .model import Frame, ParsedException
 MAX_FRAMES = 8
 """In-app frames hashed, innermost first: deep recursion or framework depth does not split a group."""
 
+MAX_MESSAGE = 500
+"""Characters of a message that are masked and hashed (a log message has no length limit)."""
 _MASKS = (
-    re.compile(r"[a-zA-Z][\w+.-]*://\S+"),  # URLs
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # emails
+    re.compile(r"(?<![\w+.-])[a-zA-Z][\w+.-]*://\S+"),  # URLs
+    re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),  # emails
     re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"),  # UUIDs
     re.compile(r"\"[^\"\n]*\"|'[^'\n]*'|`[^`\n]*`"),  # quoted values
     re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}[\\/]?"),  # paths
     re.compile(r"\b0x[0-9a-fA-F]+\b|\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b"),  # hex
-    re.compile(r"\b[\w-]*\d[\w-]*\b"),  # numbers and ids with digits (42, 3.5, user_8812, v1.4.0)
+    re.compile(r"(?<![\w-])[\w-]*\d[\w-]*"),  # numbers and ids with digits (42, 3.5, user_8812, v1.4.0)
 )
 _RUNS = re.compile(r"<\*>(?:[\s.,:;=/-]*<\*>)+")
 
 
 def mask_message(message: str | None) -> str:
     """The message with ids, numbers, hex, UUIDs, paths, URLs, emails and quoted values as ``<*>``."""
-    text = (message or "").split("\n", 1)[0].strip()
+    text = (message or "")[:MAX_MESSAGE].split("\n", 1)[0].strip()
     for pattern in _MASKS:
         text = pattern.sub("<*>", text)
     return _RUNS.sub("<*>", text)

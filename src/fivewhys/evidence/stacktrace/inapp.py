@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 
-from .model import Frame
+from .model import Frame, ParsedTrace
 
 _LIBRARY_PATH = re.compile(
     r"(?:^|[/\\])(?:site-packages|dist-packages|node_modules|bower_components|vendor|gems|\.gem"
@@ -73,3 +74,22 @@ def user_verdict(frame: Frame, app: Sequence[re.Pattern[str]], library: Sequence
     if any(p.search(t) for p in app for t in texts):
         return True
     return None
+
+
+@cache
+def compile_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    """Compiled ``app_paths``/``library_paths`` (Settings has already refused invalid ones)."""
+    return tuple(re.compile(p) for p in patterns)
+
+
+def apply_project_patterns(trace: ParsedTrace, app_paths: Sequence[str], library_paths: Sequence[str]) -> ParsedTrace:
+    """The trace with ``in_app`` set by the project's patterns on every frame they speak about."""
+    app, library = compile_patterns(tuple(app_paths)), compile_patterns(tuple(library_paths))
+    if not (app or library):
+        return trace
+    for frames in [e.frames for e in trace.exceptions] + [s.frames for s in trace.extra_stacks]:
+        for i, frame in enumerate(frames):
+            verdict = user_verdict(frame, app, library)
+            if verdict is not None:
+                frames[i] = frame.model_copy(update={"in_app": verdict})
+    return trace

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +37,7 @@ def extract(state: AnalysisState, runtime: Runtime[RunContext]) -> dict[str, Any
                 "facts": state.facts.model_copy(update={"failure_evidence_id": failure_id})}
     index: RepoIndex | None = ctx.extra.get("repo_index")
     frames = _map_frames(exc, index, ctx.settings.app_paths, ctx.settings.library_paths)
-    warnings = list(state.warnings)
-    for printed, files in (index.ambiguous.items() if index else ()):
-        note = (f"trace path {printed} matches {len(files)} repository files equally well "
-                f"({', '.join(files[:3])}{', …' if len(files) > 3 else ''}); left unmapped rather than guessed")
-        if note not in warnings:
-            warnings.append(note)
+    warnings = _ambiguity_warnings(index, list(state.warnings))
     facts = state.facts.model_copy()
     facts.exception_type, facts.message, facts.language = exc.type, exc.message, exc.language
     facts.failure_evidence_id = failure_id
@@ -162,10 +156,20 @@ def _pick_exception(traces: list[ParsedTrace]) -> ParsedException | None:
     return None
 
 
+def _ambiguity_warnings(index: RepoIndex | None, warnings: list[str]) -> list[str]:
+    """``warnings`` plus one line per trace path that matched several repository files equally well."""
+    for printed, files in (index.ambiguous.items() if index else ()):
+        note = (f"trace path {printed} matches {len(files)} repository files equally well "
+                f"({', '.join(files[:3])}{', …' if len(files) > 3 else ''}); left unmapped rather than guessed")
+        if note not in warnings:
+            warnings.append(note)
+    return warnings
+
+
 def _map_frames(exc: ParsedException, index: RepoIndex | None, app_paths: Sequence[str] = (),
                 library_paths: Sequence[str] = ()) -> list[AppFrame]:
     mapped = [index.map_path(fr.file, fr.function) if index else None for fr in exc.frames]
-    app, library = _compiled(tuple(app_paths)), _compiled(tuple(library_paths))
+    app, library = stacktrace.compile_patterns(tuple(app_paths)), stacktrace.compile_patterns(tuple(library_paths))
     out = []
     for i, (fr, repo_path) in enumerate(zip(exc.frames, mapped, strict=True)):
         fr = fr.model_copy(update={"repo_path": repo_path})
@@ -180,11 +184,6 @@ def _map_frames(exc: ParsedException, index: RepoIndex | None, app_paths: Sequen
         fr = fr.model_copy(update={"in_app": in_app})
         out.append(AppFrame(frame=fr, repo_path=repo_path, in_app=in_app, index=i))
     return out
-
-
-@cache
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p) for p in patterns)  # Settings already refused bad ones
 
 
 def innermost_first(frames: list[AppFrame], language: str | None) -> list[AppFrame]:
