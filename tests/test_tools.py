@@ -97,3 +97,12 @@ def test_search_logs_filters_on_fields_and_shows_context(tmp_path: Path) -> None
     ctx = call_tool("search_logs", {"pattern": "r-77 failed", "context": 1}, env)
     shown = ctx.output.splitlines()
     assert len(ctx.evidence) == 1 and "api.log:12:" in shown[1] and "api.log:13" in shown[2] and "api.log:14:" in shown[3]
+
+
+def test_a_log_that_turned_binary_is_an_error_result_not_an_exception(tmp_path: Path) -> None:
+    paths = _two_services(tmp_path)
+    paths[0].write_bytes(b"\x00\x01\x02binary\x00" * 100)
+    env = ToolEnv(book=EvidenceBook([], tmp_path), log_paths=paths)
+    for name, args in (("log_stats", {}), ("log_timeline", {"ids": ["r-77"]}), ("log_templates", {})):
+        out = call_tool(name, args, env)
+        assert out.status == "error" and "api.log" in out.output, (name, out.output)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import describe_validation
+from .errors import FivewhysError, describe_validation
 from .evidence.git import Git
 from .evidence.source import RepoIndex, snippet
 from .graph.state import EvidenceBook
@@ -183,7 +183,10 @@ def call_tool(name: str, arguments: dict[str, Any], env: ToolEnv) -> ToolOutput:
         args = tool.input_model.model_validate(arguments)
     except ValidationError as exc:
         return ToolOutput(status="error", output=f"invalid arguments: {describe_validation(exc)}", invocation=shown)
-    out = tool.run(env, args)
+    try:
+        out = tool.run(env, args)
+    except FivewhysError as exc:  # a log that vanished or turned binary mid-run: a result, not a crash
+        return ToolOutput(status="error", output=str(exc), invocation=shown)
     if len(out.output) > MAX_OUTPUT_CHARS:
         cut = out.output[:MAX_OUTPUT_CHARS]
         out = out.model_copy(update={"output": cut + f"\n… (output cut at {MAX_OUTPUT_CHARS} characters)"})
