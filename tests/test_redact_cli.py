@@ -21,12 +21,15 @@ LOG = (f"boot with {CI_KEY} then {AWS_KEY}\n"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A repository whose .fivewhys.toml adds a pattern, allows a test key and drops a field."""
+    """A repository whose .fivewhys.toml adds a pattern and drops a field; the user's config (only
+    it may allow values) allows a test key. ``run_cli`` makes the folder HOME."""
     (tmp_path / ".git").mkdir()
     (tmp_path / ".fivewhys.toml").write_text(
         'redact_patterns = { "internal-token" = "itk_[A-Za-z0-9]{32}" }\n'
-        f'redact_allow = ["{CI_KEY}"]\n'
         'redact_drop_fields = ["user.email"]\n')
+    user_config = tmp_path / ".config" / "fivewhys" / "config.toml"
+    user_config.parent.mkdir(parents=True)
+    user_config.write_text(f'redact_allow = ["{CI_KEY}"]\n')
     (tmp_path / "app.log").write_text(LOG)
     return tmp_path
 

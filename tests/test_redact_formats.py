@@ -102,6 +102,7 @@ LEFT_ALONE = [
     "helm chart version 1.2.3.4 installed",
     "fingerprint 1a:2b:3c:4d:5e:6f:7a:8b",  # eight bytes in hex, no IPv6 address
     "git@github.com:acme/api.git",  # an SSH remote, no email
+    "git clone git@gitlab.example.com:group/repo.git",  # the same with a three-label host
     "cloning ssh://git@github.com/acme/api.git into /src",  # the same remote as a URL
     "X-Hub-Signature: sha1=e6e8a1b2c3d4e5f6a7b8",  # a payload's signature
     'Authorization: Bearer realm="api"',
@@ -152,3 +153,33 @@ def test_filtered_and_plain_runs_agree(text: str, monkeypatch: pytest.MonkeyPatc
     fast = Redactor().redact(text)
     monkeypatch.setattr(_engine, "line_filter", lambda: None)
     assert Redactor().redact(text) == fast
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("mail ann@mail.example.co.uk.", "ann@mail.example.co.uk"), ("to x@y.io, then", "x@y.io")],
+)
+def test_an_email_at_a_sentence_or_list_end_is_redacted(text: str, value: str) -> None:
+    assert redact(text) == text.replace(value, "<EMAIL#1>")
+
+
+# Lines built to make a backtracking pattern re-scan its input from every start (each line passes
+# the Hyperscan pre-filter, so the rule's regex does run on it). Linear, each takes milliseconds;
+# quadratic, the first took minutes, so a regression shows as a hung suite. The timings themselves
+# are in bench/bench_hostile.py (budgets live in benchmarks, not in timed tests).
+_ADVERSARIAL = {
+    "header": ("x-" + "token" * 20_000 + "=\n", None),  # a name of keywords, no value
+    "yaml-block": ("token: |\n  a" + " " * 100_000 + "b\n", None),  # a block value, a long run of spaces
+    "cli-password": ("mysql " * 16_000 + "-p -x\n", None),  # client words, then a flag with no value
+    "phone-context": ("phone" * 20_000 + " x phone 4255550123\n", "4255550123"),  # naming words, a number
+}
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["filtered", "plain"])
+@pytest.mark.parametrize("name", list(_ADVERSARIAL))
+def test_a_long_adversarial_line_is_redacted_as_data(name: str, plain: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if plain:
+        monkeypatch.setattr(_engine, "line_filter", lambda: None)
+    text, secret = _ADVERSARIAL[name]
+    out = redact(text)
+    assert out == (text if secret is None else text.replace(secret, "<PHONE#1>"))

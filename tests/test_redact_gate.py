@@ -61,11 +61,21 @@ def test_line_windows_merge_and_reach_following_lines() -> None:
     text = "a\nb key\nc\nd\ne key\n"
     assert line_windows(text, [4, 14], after=1) == [(2, 10), (12, 18)]
     assert line_windows(text, [4, 8, 10], after=1) == [(2, 18)]  # 8 is inside the first window
+    assert line_windows(text, [4, 8], after=1) == [(2, 12)]  # and brings its own line below
+
+
+def test_a_netrc_entry_right_after_another_is_read_to_its_password() -> None:
+    # the second "machine" lies in the first one's window; its password is two lines further
+    text = "machine a.example.com login u password Qz8vLm2Rt5xWb7Nc\nmachine b.example.com\n\nlogin c password Hq3vLm2Rt5xWb7Nd\n"
+    assert redact(text) == ("machine a.example.com login u password <SECRET:password#1>\nmachine b.example.com\n\n"
+                            "login c password <SECRET:password#2>\n")
 
 
 def test_key_starts_walk_back_to_the_identifier() -> None:
     text = 'x = {"db.PASSWORD": 1}'
     assert key_starts(text, [text.index("PASSWORD")]) == [5, 6]
+    long_name = "x-" + "token" * 1000
+    assert key_starts(long_name, range(2, len(long_name), 5)) == [0]  # every hit in one long name: its start
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,30 @@ def test_a_user_pattern_wins_over_a_built_in_rule_on_the_same_value() -> None:
     assert r.redact(f"API_TOKEN={ITK}") == "API_TOKEN=<SECRET:internal-token#1>"
 
 
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("AKIA", f"s3 {AWS_KEY} ok", "s3 <SECRET:x#1> ok"),  # overlaps the key's start
+        ("LPMN5", f"s3 {AWS_KEY} ok", "s3 <SECRET:x#1> ok"),  # inside it
+        (AWS_KEY[-4:] + " ok", f"s3 {AWS_KEY} ok", "s3 <SECRET:x#1>"),  # its end, and past it
+        (r"(?<=password=).", "password=Qz8vLm2Rt5xWb7Nc", "password=<SECRET:x#1>"),  # one character of a value
+        (r"s3 AKIA\w+", f"s3 {AWS_KEY} ok", "<SECRET:x#1> ok"),  # covers it all: the user's label
+    ],
+)
+def test_a_user_pattern_never_shortens_a_built_in_span(pattern: str, text: str, expected: str) -> None:
+    # a project's config may set patterns: one cutting a key short must not leave its rest visible
+    out = Redactor(RedactOptions(patterns={"x": pattern})).redact(text)
+    assert out == expected
+    secret = text.partition("=")[2] or AWS_KEY
+    assert not any(secret[i:i + 3] in out for i in range(len(secret) - 2))
+
+
+def test_overlapping_user_spans_join_under_the_earlier_label() -> None:
+    r = Redactor(RedactOptions(patterns={"first": r"tenant=t-\d+", "second": r"\d+ region=\w+"},
+                               drop_fields=("note",)))
+    assert r.redact("tenant=t-123456 region=eu note=abc") == "<SECRET:first#1> note=<SECRET:field#1>"
+
+
 def test_an_allowed_value_is_kept_whichever_rule_finds_it() -> None:
     r = Redactor(RedactOptions(allow=frozenset({CI_KEY})))
     text = f"tests use {CI_KEY}; aws_access_key_id = {CI_KEY}; prod uses {AWS_KEY}"
@@ -94,9 +118,10 @@ def test_no_options_is_the_built_in_behaviour() -> None:
 def test_options_come_from_the_settings_and_the_project_config(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / ".fivewhys.toml").write_text(
-        'redact_patterns = { "internal-token" = "itk_[A-Za-z0-9]{32}" }\n'
-        f'redact_allow = ["{CI_KEY}"]\nredact_drop_fields = ["user.email"]\n')
-    options = RedactOptions.from_settings(Settings.build({}, env={}, project_dir=tmp_path))
+        'redact_patterns = { "internal-token" = "itk_[A-Za-z0-9]{32}" }\nredact_drop_fields = ["user.email"]\n')
+    (tmp_path / "user.toml").write_text(f'redact_allow = ["{CI_KEY}"]\n')  # only the user may allow values
+    env = {"FIVEWHYS_CONFIG": str(tmp_path / "user.toml")}
+    options = RedactOptions.from_settings(Settings.build({}, env=env, project_dir=tmp_path))
     assert options.patterns == {"internal-token": "itk_[A-Za-z0-9]{32}"}
     assert options.allow == frozenset({CI_KEY}) and options.drop_fields == ("user.email",)
 

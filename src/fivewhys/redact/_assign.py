@@ -26,7 +26,12 @@ _SEP = (
 _VALUE = r"(?=(?P<q>\\?[\"'`])(?P<qv>[^\n]{1,400}?)(?P=q)|(?P<bv>(?:[^\s\"'`,;\\&]|&(?!\w+=)|,(?![ \t]*\w[\w.\-]*[=:])){1,400}))"
 ASSIGN = _KEY + _SEP + _VALUE
 # token: >-   (a YAML block scalar: the value is the indented line below)
-YAML_BLOCK = _KEY + r"(?P<sep>:)[ \t]*[|>][+\-]?\d?[ \t]*\r?\n[ \t]+(?P<qv>[^\s#][^\n]*?)[ \t]*(?=\r?\n|\Z)"
+# The value runs to the last character before trailing blanks, possessively: a lazy [^\n]*? tried
+# every trailing [ \t]* at each step (quadratic in a long run of spaces).
+YAML_BLOCK = (
+    _KEY + r"(?P<sep>:)[ \t]*[|>][+\-]?\d?[ \t]*\r?\n[ \t]+"
+    r"(?P<qv>[^\s#](?:[ \t]*+(?:[^ \t\r\n]|\r(?!\n)))*+)[ \t]*(?=\r?\n|\Z)"
+)
 # requirepass Qz8v…: a config line of a key, spaces and one value (redis.conf, keepalived, netrc)
 DIRECTIVE = (
     r"(?<![^\n \t])(?P<key>[A-Za-z_][\w.\-]{1,40})[ \t]+(?P<bv>[^\s\"'`#;=:]{4,200})[ \t]*(?=\r?\n|\Z)"
@@ -45,11 +50,17 @@ XML_NAMED = (
 XML_ELEMENT = r"<(?P<key>[A-Za-z_][\w.\-]{0,80})>\s*(?P<qv>[^<>\s]{4,400})\s*</(?P=key)>"
 K8S_DATA = r"(?m)^(?P<ind>[ \t]*)(?:data|stringData):[ \t]*\n(?P<block>(?:(?P=ind)[ \t]+[^\n]*(?:\n|$))+)"
 _K8S_VALUE = re.compile(r"^[ \t]+[\w.\-]+:[ \t]*['\"]?([^\s'\"#]{4,})", re.M)
+_KIND_SECRET = re.compile(r"(?im)^\s*kind:\s*['\"]?secret\b")
+_DOCUMENT_START = re.compile(r"(?m)^---(?=[ \t\r\n]|$)")  # YAML's document separator (not a PEM's -----)
 # Bundler reads host credentials from BUNDLE_<HOST> variables (BUNDLE_GEMS__EXAMPLE__COM=user:pass)
 BUNDLER = r"\bBUNDLE_[A-Z0-9_]*__[A-Z0-9_]+[\"']?[ \t]*[:=][ \t]*[\"']?(?P<s>[^\s\"':]+:[^\s\"']+)"
 CLI_FLAG = r"(?<!\S)--?(?P<key>[A-Za-z][\w\-]{0,40})[ \t]+(?P<bv>[^\s\"'`-][^\s\"'`]{3,400})"
 AZURE_SAS = r"[?&]sig=(?P<s>[A-Za-z0-9%+/=]{20,})"
-_LINE_START = re.compile(r"[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?")
+# What may stand before a key that starts a config line: indentation, a list dash, ``export``, a
+# comment mark, and the dotted prefix of a key's last segment (``user.email=``, for ``_options``)
+_LINE_START = re.compile(r"[ \t]*(?:export[ \t]+|-[ \t]+|#[ \t]*)?(?:[\w\-]+\.)*")
+_COMMENT = re.compile(r"[ \t]#")
+_PAIR_MARK = re.compile(r"[=:;&]")
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
@@ -92,7 +103,7 @@ def _kv_spans(m: re.Match[str]) -> Iterator[Span]:
         if _code_expression(m, sep, end) or _not_literal(m, key, start, end):
             return
         if strength == ck.STRONG and sep in (":", "=") and not groups.get("kq"):
-            end = _to_end_of_config_line(m, end)
+            end = to_end_of_config_line(m.string, m.start("key"), end)
     value = m.string[start:end]
     if groups.get("q") == "`" and any(c.isspace() for c in value):
         return  # `etcdctl get /x`: a shell command substitution, not a value
@@ -161,16 +172,18 @@ def _names_itself(key: str, value: str) -> bool:
     return len(v) >= 8 and v in k
 
 
-def _to_end_of_config_line(m: re.Match[str], end: int) -> int:
-    """A bare value of a key that starts a config line (YAML, ini) runs to the end of the line."""
-    text, key_start = m.string, m.start("key")
+def to_end_of_config_line(text: str, key_start: int, end: int) -> int:
+    """Where a bare value ending at ``end`` really ends: a key that starts a config line (YAML, ini,
+    .env) takes plain words up to the end of the line (``password: correct horse battery``), but no
+    comment after them and nothing when further ``key=value`` pairs follow."""
     line_start = text.rfind("\n", 0, key_start) + 1
     if key_start - line_start > 40 or not _LINE_START.fullmatch(text, line_start, key_start):
         return end
     eol = text.find("\n", end)
-    rest = text[end:len(text) if eol < 0 else eol].rstrip(" \t\r,;\"'`")
-    # only plain words follow (a passphrase), not further key=value pairs
-    return end + len(rest) if rest and not re.search(r"[=:;&]", rest) else end
+    rest = text[end:len(text) if eol < 0 else eol]
+    comment = _COMMENT.search(rest)
+    rest = rest[:len(rest) if comment is None else comment.start()].rstrip(" \t\r,;\"'`")
+    return end + len(rest) if rest and not _PAIR_MARK.search(rest) else end
 
 
 def _directive_spans(m: re.Match[str]) -> Iterator[Span]:
@@ -190,8 +203,13 @@ def _cli_spans(m: re.Match[str]) -> Iterator[Span]:
 
 
 def _k8s_secret_spans(m: re.Match[str]) -> Iterator[Span]:
-    """Every value under ``data:``/``stringData:`` of a Kubernetes Secret manifest."""
-    if not re.search(r"(?im)^\s*kind:\s*['\"]?secret\b", m.string):
+    """Every value under ``data:``/``stringData:`` of a Kubernetes Secret manifest: the YAML document
+    holding the block (between ``---`` lines) says ``kind: Secret``, before or after it."""
+    text, start = m.string, 0
+    for start_m in _DOCUMENT_START.finditer(text, 0, m.start()):
+        start = start_m.end()
+    end_m = _DOCUMENT_START.search(text, m.end())
+    if not _KIND_SECRET.search(text, start, len(text) if end_m is None else end_m.start()):
         return
     for vm in _K8S_VALUE.finditer(m.group("block")):
         value = vm.group(1)

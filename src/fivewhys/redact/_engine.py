@@ -83,15 +83,16 @@ def find_spans(text: str, options: RedactOptions | None = None) -> list[Span]:
     (a mask): next to a placeholder a rule sees a word, as it saw the value the placeholder
     replaced, so ``a@x.io+1 555`` redacted twice stays ``<EMAIL#1>+1 555``. Only the lines the
     first-level filter keeps (``_lines``) go through the rule table. The user's rules
-    (``options``) come before the table; a candidate whose text is allowed is none.
+    (``options``) only ever add to the table's spans (see ``_add_user_spans``); a candidate whose
+    text is allowed is none.
     """
     taken = [m.span() for m in PLACEHOLDER.finditer(text)] if "#" in text else []
     if taken:
         text = PLACEHOLDER.sub(lambda m: "x" * (m.end() - m.start()), text)
     if options is None:
         return _resolve_spans(_builtin_spans(text), taken)
-    candidates = itertools.chain(options.spans(text), _builtin_spans(text))
-    return _resolve_spans(options.allowed(text, candidates), taken)
+    builtin = _resolve_spans(options.allowed(text, _builtin_spans(text)), taken)
+    return _add_user_spans(builtin, options.allowed(text, options.spans(text)), taken)
 
 
 def _builtin_spans(text: str) -> Iterable[Span]:
@@ -126,6 +127,30 @@ def _overlaps(starts: list[int], taken: list[tuple[int, int]], start: int, end: 
     if i < len(taken) and taken[i][0] < end:
         return True
     return i > 0 and taken[i - 1][1] > start
+
+
+def _add_user_spans(chosen: list[Span], user: Iterable[Span], taken: list[tuple[int, int]]) -> list[Span]:
+    """``chosen`` (sorted, disjoint) with the user's spans added, none of them weakening another.
+
+    User rules may come from a project's config, so they must not be able to shorten a built-in
+    span (``AKIA`` as a pattern would leave the rest of the key visible): a user span that
+    overlaps chosen spans replaces them with their union, under the user's label (the earliest
+    user label when it joins an earlier user span). Spans over our own placeholders are dropped.
+    """
+    starts = [s for s, _ in taken]
+    spans = list(chosen)
+    begins, ends = [s for s, _, _ in spans], [e for _, e, _ in spans]
+    rank = [-1] * len(spans)  # per span: -1 built in, else the order of the user span that made it
+    for order, (start, end, label) in enumerate(user):
+        if start >= end or _overlaps(starts, taken, start, end):
+            continue
+        i, j = bisect.bisect_right(ends, start), bisect.bisect_left(begins, end)  # spans[i:j] overlap it
+        if i < j:
+            start, end = min(start, begins[i]), max(end, ends[j - 1])
+            earlier = [(r, spans[k][2]) for k, r in enumerate(rank[i:j], i) if r >= 0]
+            order, label = min([(order, label), *earlier])
+        spans[i:j], begins[i:j], ends[i:j], rank[i:j] = [(start, end, label)], [start], [end], [order]
+    return spans
 
 
 def redact(text: str) -> str:

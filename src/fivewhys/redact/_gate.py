@@ -113,19 +113,21 @@ def _literal_database(literals: Sequence[str]) -> Any:
 def line_windows(text: str, hits: Iterable[int], after: int) -> list[tuple[int, int]]:
     """Merged ``[start, end)`` ranges of the lines holding ``hits``, each with ``after`` more lines."""
     windows: list[tuple[int, int]] = []
-    end = -1
+    line_end = -1  # the end of the last hit's line
     for pos in sorted(hits):
-        if pos < end:
-            continue
+        if pos < line_end:
+            continue  # on the last hit's line: the same lines below it
         start = text.rfind("\n", 0, pos) + 1
-        end = pos
-        for _ in range(after + 1):
-            nl = text.find("\n", end)
-            end = len(text) if nl < 0 else nl + 1
+        nl = text.find("\n", pos)
+        line_end = end = len(text) if nl < 0 else nl + 1
+        for _ in range(after):
             if nl < 0:
                 break
+            nl = text.find("\n", end)
+            end = len(text) if nl < 0 else nl + 1
+        # a hit inside the last window still brings its own lines below (machine a / machine b / login)
         if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
         else:
             windows.append((start, end))
     return windows
@@ -137,9 +139,15 @@ _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 def key_starts(text: str, hits: Iterable[int]) -> list[int]:
     """Where the identifiers holding ``hits`` start, and the character before (a quote, ``$``)."""
     starts: set[int] = set()
-    for pos in hits:
+    last_hit = last_start = -1
+    for hit in sorted(set(hits)):
+        pos = hit
         while pos > 0 and text[pos - 1] in _KEY_CHARS:
             pos -= 1
+            if pos == last_hit:  # in the previous hit's identifier: walked once (tokentoken… is long)
+                pos = last_start
+                break
+        last_hit, last_start = hit, pos
         starts.add(pos)
         if pos > 0:
             starts.add(pos - 1)

@@ -1,7 +1,9 @@
 """The user's redaction rules (from the config): extra patterns, an allow-list, fields always dropped.
 
-They run in front of the built-in table (whose compiled rules stay shared and untouched), so a
-Redactor without options pays nothing for them. Each becomes candidate spans like a built-in rule:
+They run beside the built-in table (whose compiled rules stay shared and untouched), so a
+Redactor without options pays nothing for them. Each becomes candidate spans like a built-in rule,
+and they only ever add to what the table redacts: a user span that overlaps a built-in one becomes
+their union (``_engine``), as a project's config may set patterns too:
 
 - ``patterns``: label -> regex; the group named ``s``, else the whole match, becomes
   ``<SECRET:label#n>``;
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fivewhys.errors import ConfigError
+from fivewhys.redact._assign import to_end_of_config_line
 from fivewhys.redact._gate import ascii_lower
 from fivewhys.redact._rules import Span
 
@@ -128,20 +131,4 @@ def _field_span(m: re.Match[str]) -> Iterator[Span]:
             break
     if start >= end or (group == "bv" and m.group("bv").lower() in _KEEP_BARE):
         return
-    yield start, _to_end_of_line(m, end) if group == "bv" else end, FIELD_LABEL
-
-
-_LINE_PREFIX = re.compile(r"[ \t]*(?:-[ \t]+|export[ \t]+)?(?:[\w\-]+\.)*")  # up to the last name segment
-_PAIR_MARK = re.compile(r"[=:;&#]")
-
-
-def _to_end_of_line(m: re.Match[str], end: int) -> int:
-    """A bare value of a key that starts a line (YAML, ini, .env) runs on over plain words to the end
-    of the line (``password: correct horse battery``), not over further pairs or a comment."""
-    text = m.string
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    if not _LINE_PREFIX.fullmatch(text, line_start, m.start()):
-        return end
-    eol = text.find("\n", end)
-    rest = text[end:len(text) if eol < 0 else eol].rstrip(" \t\r")
-    return end + len(rest) if rest and not _PAIR_MARK.search(rest) else end
+    yield start, to_end_of_config_line(m.string, m.start(), end) if group == "bv" else end, FIELD_LABEL

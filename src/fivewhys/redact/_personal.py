@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from fivewhys.redact._rules import Span
 
 # user@host:path is an SSH/SCP target (git@github.com:acme/api.git), not an email address
-# not after "//": ssh://git@host/repo names an account on a host, no mailbox
-EMAIL = r"(?<![\w.%+\-])(?<!//)[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|xn--[a-z0-9\-]{2,30})(?![\w\-]|:[\w~/.])"
+# not after "//": ssh://git@host/repo names an account on a host, no mailbox; and not a host cut short
+# (git@gitlab.example.com:… must not end at gitlab.example)
+EMAIL = r"(?<![\w.%+\-])(?<!//)[A-Za-z0-9][A-Za-z0-9._%+\-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,24}|xn--[a-z0-9\-]{2,30})(?![\w\-]|\.[A-Za-z0-9]|:[\w~/.])"
 IPV4 = r"(?<![\w.])(?P<s>(?:\d{1,3}\.){3}\d{1,3})(?![\w]|\.\d)"
 IPV6 = r"(?<![\w:.])(?P<s>[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)\d{1,3}(?:\.\d{1,3}){3})?(?:%[\w.]+)?)(?![\w:]|\.\d)"
 # Cards as printed: unbroken, or in groups of four or more (4-4-4-4, Amex 4-6-5), a short last group;
@@ -28,9 +29,10 @@ PHONE = (
     r"|0\d{1,2}-\d{3,4}-\d{4}|0\d-\d{7})(?![\w\-]|\.\d)"
 )
 # Named by a word before it (tel:+1-202-…), a number may also be written nationally: unbroken,
-# (425) 882 9090, 020 7946 0958
+# (425) 882 9090, 020 7946 0958. The word's letters are bounded and never given back (what follows
+# them starts with no letter): on phonephonephone… each start would otherwise scan the whole run.
 PHONE_CONTEXT = (
-    r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)[a-z]*(?:_?(?:number|num|no))?\.?"
+    r"(?i)(?:phone|mobile|cell|tel|sms|call|whatsapp|number|contact)[a-z]{0,24}+(?:_?(?:number|num|no))?\.?"
     r"(?:[ \t]+(?:is|number|no\.?)){0,2}[ \t]*[:=]?[ \t]*"
     r"(?P<s>\+?1?[3-9]\d{9,10}|\+\d{1,3}(?:[ .\-]?\d{1,4}){2,5}|\(?[2-9]\d{2}\)?[ .\-]\d{3}[ .\-]\d{4}"
     r"|0\d{1,4}[ \-]\d{3,4}(?:[ \-]?\d{3,4})?)(?!\d)"

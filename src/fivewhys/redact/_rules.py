@@ -279,10 +279,11 @@ ORACLE_USER = (
 )
 # Clients that take a password as a short flag: mysql as -p glued to it (-pSECRET; a spaced "-p db"
 # prompts, then names a database), a registry login, the mongo shell and sshpass as -p and the next
-# word, redis-cli as -a and the next word.
+# word, redis-cli as -a and the next word. The flag is looked for in the next 300 characters: every
+# client word on a long line would otherwise scan to its end.
 CLI_PASSWORD = (
     r"\b(?P<cmd>(?i:mysql|mariadb)[\w\-]*|(?i:docker|podman|nerdctl|buildah|helm|oras)[ \t]+(?:registry[ \t]+)?login"
-    r"|mongo(?:sh|dump|restore|import|export)?|redis-cli|sshpass)\b[^\n]*?[ \t](?P<flag>-[pa])(?P<gap>[ \t]+)?"
+    r"|mongo(?:sh|dump|restore|import|export)?|redis-cli|sshpass)\b[^\n]{0,300}?[ \t](?P<flag>-[pa])(?P<gap>[ \t]+)?"
     r"(?P<q>[\"']?)(?P<s>[^\s\"'\-][^\s\"']*)(?P=q)"
 )
 # netrc: machine <host> [login <user>] password <secret>, on one line or several
@@ -322,7 +323,8 @@ def _userinfo_ok(value: str) -> bool:
 
 # --------------------------------------------------------------------------- headers
 HEADER = (
-    r"(?i)(?<![\w-])(?P<h>(?:proxy-)?authorization|x-[a-z\-]*(?:api-?key|token|secret|auth)[a-z\-]*|api-?key)"
+    # bounded: on a long x-tokentoken… name an open-ended run is re-tried at every split
+    r"(?i)(?<![\w-])(?P<h>(?:proxy-)?authorization|x-[a-z\-]{0,40}(?:api-?key|token|secret|auth)[a-z\-]{0,40}+|api-?key)"
     r"\\?[\"']?[ \t]*[:=][ \t]*\\?[\"']?[ \t]*"
     r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|key|sso-key|ssws|oauth)(?:[ \t]+|%20|\+))?"
     r"(?!(?i:bearer|basic|token|digest|negotiate|ntlm)\b)(?P<s>[^\s\"'\\,;]{4,})"

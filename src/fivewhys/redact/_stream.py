@@ -2,19 +2,26 @@
 
 The Redactor keeps its placeholders across blocks, so the output is the same as redacting the
 whole text at once, as long as no match spans two blocks. Most rules match within a line; for the
-multi-line ones a block is extended past its last line:
+multi-line ones a block ends, by preference, where a paragraph does: after the last blank line or
+before the last YAML document separator (``---``) in its last ``PARAGRAPH_BYTES``. Without one
+there, it ends at a line end and is extended past its last line:
 
 - while it ends inside an open ``-----BEGIN …`` block (a PEM key), to the ``-----END`` line;
-- while the next line is indented (a YAML block value under ``token: |``, a Kubernetes ``data:``
-  map, an ``env`` entry's ``value:``, a netrc entry).
+- while its current YAML document (since the last ``---``) says ``kind: Secret``, to the next
+  ``---`` (the Secret's ``data:`` may come later, even unindented);
+- while the next line continues the last: it is indented (a YAML block value under ``token: |``, a
+  Kubernetes ``data:`` map, an ``env`` entry's ``value:``), closes an XML element (``</password>``)
+  or follows an open tag, or goes on with a netrc ``machine`` entry (``login``, ``password``).
 
-Each extension stops at ``MAX_EXTEND_BYTES``, so a block that never closes cannot grow memory
-without bound; past that, the cut-PEM rule redacts the key's first part in its block. A line
-longer than ``MAX_LINE_BYTES`` is cut (at a space when it has one).
+A paragraph cut that would fall inside a PEM key or a Secret manifest is not taken. Each extension
+stops at ``MAX_EXTEND_BYTES``, so a block that never closes cannot grow memory without bound; past
+that, the cut-PEM rule redacts the key's first part in its block. A line longer than
+``MAX_LINE_BYTES`` is cut (at a space when it has one).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
@@ -24,7 +31,14 @@ from fivewhys.redact._engine import Redactor
 CHUNK_BYTES = 1 << 20
 MAX_LINE_BYTES = 16 << 20
 MAX_EXTEND_BYTES = 1 << 20
+PARAGRAPH_BYTES = 64 << 10
 _INDENT = (b" ", b"\t")
+# the k8s-secret rule's test and document separator (``_assign``), on bytes
+_KIND_SECRET = re.compile(rb"(?im)^\s*kind:\s*['\"]?secret\b")
+_DOCUMENT_LINE = re.compile(rb"---(?:[ \t\r\n]|\Z)")  # not a PEM's "-----"
+_NETRC_ENTRY = re.compile(rb"(?:^|[ \t])machine[ \t]+\S")
+_NETRC_MORE = re.compile(rb"[ \t]*(?:login|password|account|macdef)\b")
+_OPEN_TAG = re.compile(rb"<[\w.\-]+>[ \t]*\r?\n\Z")
 
 
 def redact_stream(infile: BinaryIO, outfile: TextIO, redactor: Redactor | None = None, what: str = "stdin",
@@ -64,8 +78,8 @@ def text_blocks(infile: BinaryIO, what: str = "stdin", chunk_bytes: int = CHUNK_
 
 
 def line_blocks(infile: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[bytes]:
-    """Blocks of about ``chunk_bytes`` that end at a line end (or the end of the stream), each
-    extended so no PEM block and no run of indented lines is cut."""
+    """Blocks of about ``chunk_bytes`` that end at a paragraph's or a line's end (or the end of the
+    stream), so no multi-line match is cut (see the module's docstring)."""
     carry = b""
     while True:
         block = carry + infile.read(chunk_bytes) if len(carry) < chunk_bytes else carry
@@ -81,30 +95,92 @@ def line_blocks(infile: BinaryIO, chunk_bytes: int = CHUNK_BYTES) -> Iterator[by
                 carry = block[cut:]
                 continue
         if block.endswith(b"\n"):
-            block, carry = _complete(infile, block)
+            cut = _paragraph_end(block)
+            block, carry = (block[:cut], block[cut:]) if cut else _complete(infile, block)
         yield block
+
+
+def _paragraph_end(block: bytes) -> int:
+    """Where the last paragraph in the block's last ``PARAGRAPH_BYTES`` ends: after a blank line or
+    before a ``---`` line; 0 when there is none, or it is inside a PEM key or a Secret manifest."""
+    window = max(0, len(block) - PARAGRAPH_BYTES)
+    cuts = [pos + len(blank) for blank in (b"\n\n", b"\n\r\n") if (pos := block.rfind(blank, window)) >= 0]
+    document = _document_start(block, window, len(block))
+    cut = max([*cuts, document])
+    if cut <= 0 or _pem_open(block, False, cut) or (cut != document and _secret_open(block, cut)):
+        return 0
+    return cut
 
 
 def _complete(infile: BinaryIO, block: bytes) -> tuple[bytes, bytes]:
     """``block`` with the lines that belong to its last one; and the first line that does not."""
     parts, size, limit = [block], len(block), len(block) + MAX_EXTEND_BYTES
-    in_pem = _pem_open(block, False)
+    in_pem, in_secret = _pem_open(block, False), _secret_open(block, len(block))
+    last = block[block.rfind(b"\n", 0, len(block) - 1) + 1:]
+    in_netrc = _netrc_open(block)
     while size < limit:
         line = infile.readline(MAX_LINE_BYTES)
         if not line:
             break
-        if not in_pem and not line.startswith(_INDENT):
+        if len(line) == MAX_LINE_BYTES and not line.endswith(b"\n"):
+            return b"".join(parts), line  # too long to hold: the next block cuts it between characters
+        if in_secret and _DOCUMENT_LINE.match(line):
+            in_secret = False
+        if not (in_pem or in_secret or _continues(last, line, in_netrc)):
             return b"".join(parts), line
         in_pem = _pem_open(line, in_pem)
+        in_netrc = bool(_NETRC_ENTRY.search(line) or (in_netrc and _NETRC_MORE.match(line)))
         parts.append(line)
         size += len(line)
+        last = line
     return b"".join(parts), b""
 
 
-def _pem_open(data: bytes, was_open: bool) -> bool:
-    """Whether a ``-----BEGIN`` block is still open after ``data``."""
-    begin, end = data.rfind(b"-----BEGIN"), data.rfind(b"-----END")
-    return begin > end or (was_open and end < 0)
+def _continues(last: bytes, line: bytes, in_netrc: bool) -> bool:
+    """Whether ``line`` belongs with the ``last`` line before it (see the module's docstring)."""
+    return (line.startswith(_INDENT) or line.startswith(b"</") or _OPEN_TAG.search(last) is not None
+            or (in_netrc and _NETRC_MORE.match(line) is not None))
+
+
+def _pem_open(data: bytes, was_open: bool, end: int | None = None) -> bool:
+    """Whether a ``-----BEGIN`` block is still open after ``data`` (up to ``end``)."""
+    end = len(data) if end is None else end
+    begin, last_end = data.rfind(b"-----BEGIN", 0, end), data.rfind(b"-----END", 0, end)
+    return begin > last_end or (was_open and last_end < 0)
+
+
+def _secret_open(data: bytes, end: int) -> bool:
+    """Whether the YAML document open at ``end`` (its part in the last ``PARAGRAPH_BYTES``) says
+    ``kind: Secret``."""
+    start = max(0, end - PARAGRAPH_BYTES)
+    start = max(start, _document_start(data, start, end))
+    return b"kind" in data[start:end].lower() and _KIND_SECRET.search(data, start, end) is not None
+
+
+def _document_start(data: bytes, start: int, end: int) -> int:
+    """Where the last ``---`` line after a line end in ``data[start:end]`` starts; -1 if none."""
+    pos = end
+    while True:
+        pos = data.rfind(b"\n---", start, pos)
+        if pos < 0:
+            return -1
+        if _DOCUMENT_LINE.match(data, pos + 1):
+            return pos + 1
+        # "-----BEGIN": keep looking before it
+
+
+def _netrc_open(block: bytes) -> bool:
+    """Whether the block ends inside a netrc ``machine`` entry: its last lines are that entry's."""
+    end = len(block)
+    for _ in range(3):  # the netrc rule reaches two lines below ``machine``
+        start = block.rfind(b"\n", 0, end - 1) + 1
+        line = block[start:end]
+        if _NETRC_ENTRY.search(line):
+            return True
+        if start == 0 or not _NETRC_MORE.match(line):
+            return False
+        end = start
+    return False
 
 
 def _line_cut(block: bytes) -> int:

@@ -71,17 +71,13 @@ def test_project_patterns_decide_app_or_library_before_the_heuristics() -> None:
 
 
 @pytest.mark.parametrize("hostile", ["a" * 50_000 + "@", "a-" * 50_000, "x" * 50_000 + "://", "1." * 50_000])
-def test_masking_a_hostile_message_is_linear_and_bounded(hostile: str) -> None:
-    import time
-
-    started = time.perf_counter()
-    assert len(mask_message(hostile)) <= 500
-    assert time.perf_counter() - started < 0.5  # a quadratic regex takes minutes on these
+def test_a_hostile_message_is_masked_within_its_bound(hostile: str) -> None:
+    # quadratic masking took minutes on these (a hung suite); timings: bench/bench_hostile.py
+    masked = mask_message(hostile)
+    assert len(masked) <= 500 and "<*>" in masked or masked == hostile[:500]
 
 
-def test_lines_full_of_prefix_markers_are_each_tried_once() -> None:
-    import time
-
-    started = time.perf_counter()
-    extract(("x: at a " * 500 + "\n") * 500)
-    assert time.perf_counter() - started < 5  # was minutes: every marker re-matched its whole line
+def test_lines_full_of_prefix_markers_are_data() -> None:
+    # every marker used to re-match its whole line: 31 s for 100 such lines; bench/bench_hostile.py
+    trace = extract(("x: at a " * 500 + "\n") * 200)
+    assert trace.exceptions == []
