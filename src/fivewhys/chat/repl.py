@@ -9,6 +9,7 @@ stored before it is shown.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -74,6 +75,9 @@ def run(session: Session, term: Terminal, start: Callable[[Progress], str] | Non
     """Run ``start`` (the first analysis, or a resume) and then the loop until /quit or end of input."""
     if term.interactive:
         _readline(session)
+        # In a terminal, Ctrl-C cancels a step; a parent that started us with SIGINT ignored (a
+        # background job of a non-interactive shell) must not take that away from the person typing.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if start is not None:
         _step(session, term, start)
     io = ChatIO(progress=lambda _m: None, confirm=term.confirm)
