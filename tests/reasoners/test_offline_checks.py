@@ -77,3 +77,14 @@ def test_log_only_pool_exhaustion_finds_the_pool_size_change(repo_builder) -> No
     assert rc.commit is not None and rc.commit.subject == "Cap pool connections per pod"
     assert rc.location is not None and (rc.location.file, rc.location.function) == ("internal/store/db.go", "Open")
     assert report.classification.observability == "load-dependent"
+
+
+def test_a_go_method_called_on_a_nil_pointer_is_named_as_such(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    panic = ("panic: runtime error: invalid memory address or nil pointer dereference\n"
+             "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2b1c]\n\n"
+             "goroutine 7 [running]:\nshop/api.(*Handler).Serve(0x0, {0x5c3f20, 0xc000012345})\n"
+             "\t/build/api/handler.go:42 +0x1c\nmain.main()\n\t/build/main.go:17 +0x85\n")
+    statement = analyze_text(panic, OFFLINE, cwd=tmp_path).root_cause.statement
+    assert "nil `*Handler` receiver" in statement
+    live = panic.replace("(0x0,", "(0xc000010000,")
+    assert "receiver" not in analyze_text(live, OFFLINE, cwd=tmp_path).root_cause.statement

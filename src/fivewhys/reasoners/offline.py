@@ -97,6 +97,8 @@ class OfflineReasoner:
         for prior, p, groups, cascade in found[:MAX_HYPOTHESES]:
             if groups.get("null_word") == "NoneType":
                 groups = {**groups, "null_word": "None"}  # Python names None's type; people say None
+            if groups.get("nil_kind") == "nil pointer" and (receiver := _nil_receiver(state)):
+                groups = {**groups, "nil_kind": f"nil `*{receiver}` receiver (the method was called on a nil pointer)"}
             if groups.get("timeout"):
                 groups = {**groups, "timeout_suffix": f" ({groups['timeout']})"}
             values = {**base, **groups, **({"cascade": "yes"} if cascade else {})}
@@ -166,3 +168,13 @@ def _same_change(h: HypothesisState, best: HypothesisState) -> bool:
     sha = h.values.get("commit", "")
     return (h is not best and h.pattern_id is None and len(sha) >= 7 and best.commit is not None
             and best.commit.sha.startswith(sha))
+
+
+def _nil_receiver(state: AnalysisState) -> str | None:
+    """The type of a nil pointer receiver in the innermost application frame of a Go panic, if any."""
+    from ..evidence.stacktrace.go import nil_receiver
+
+    if state.exception is None or state.exception.language != "go":
+        return None
+    frame = next((a.frame for a in state.frames if a.in_app), None)
+    return nil_receiver(frame) if frame is not None else None

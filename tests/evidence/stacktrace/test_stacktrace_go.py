@@ -90,3 +90,18 @@ def test_sigquit_dump_is_not_an_exception() -> None:
     text = "SIGQUIT: quit\nPC=0x46a1c1 m=0 sigcode=0\n\ngoroutine 1 [select]:\nmain.main()\n\t/build/main.go:9 +0x22\n"
     trace = extract(text)
     assert trace.exceptions == [] and [s.label for s in trace.extra_stacks] == ["goroutine 1 [select]"]
+
+
+def test_go_frames_keep_their_argument_words_and_a_nil_receiver_is_named() -> None:
+    from fivewhys.evidence.stacktrace import extract
+    from fivewhys.evidence.stacktrace.go import nil_receiver
+
+    trace = extract("panic: runtime error: invalid memory address or nil pointer dereference\n"
+                    "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a2b1c]\n\n"
+                    "goroutine 1 [running]:\n"
+                    "main.(*Server).handle(0x0, {0x5c3f20, 0xc000012345})\n\t/app/server.go:42 +0x1c\n"
+                    "main.(*Pool).get(0xc000010000, 0x3)\n\t/app/pool.go:9 +0x2f\n"
+                    "main.main()\n\t/app/main.go:17 +0x85\n")
+    frames = trace.exceptions[0].frames
+    assert [f.arguments for f in frames] == ["0x0, {0x5c3f20, 0xc000012345}", "0xc000010000, 0x3", None]
+    assert [nil_receiver(f) for f in frames] == ["Server", None, None]  # a live receiver, a plain function

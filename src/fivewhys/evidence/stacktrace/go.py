@@ -119,8 +119,21 @@ def _frame_at(ctx: Ctx, j: int, frames: list[Frame]) -> int:
             frames.append(make_frame(function=split[0]))
             return 2
         return 0
-    frames.append(make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0]))
+    frame = make_frame(file=fm.group(1), line=int(fm.group(2)), function=split[0])
+    frame.arguments = split[1].strip() or None
+    frames.append(frame)
     return 2
+
+
+def nil_receiver(frame: Frame) -> str | None:
+    """``T`` when ``frame`` is a method ``pkg.(*T).M`` whose printed receiver word is ``0x0``: the
+    method was called on a nil ``*T`` (Go prints a pointer receiver as the first argument word)."""
+    m = _POINTER_METHOD.search(frame.function or "")
+    first = (frame.arguments or "").split(",", 1)[0].strip()
+    return m.group(1) if m is not None and first == "0x0" else None
+
+
+_POINTER_METHOD = re.compile(r"\(\*([\w.\[\]]+)\)\.\w+$")
 
 
 def _is_cut(ctx: Ctx, k: int) -> bool:

@@ -28,6 +28,9 @@ class Frame(BaseModel):
     """The source text the trace printed under the frame (Python), if any."""
     repo_path: str | None = None
     """The repository-relative file this frame maps to, filled in by the extract step."""
+    arguments: str | None = None
+    """Go: the argument words as printed (``0x0, {0x5c3f20, 0xc000012345}``); for a method with a
+    pointer receiver (``pkg.(*T).M``) the first word is the receiver."""
     eval_location: str | None = None
     """JS eval frames: the position inside the evaluated code as printed (``<anonymous>:1:5``);
     ``file``/``line``/``column`` hold the eval origin, the code that called ``eval``."""
