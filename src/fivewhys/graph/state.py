@@ -94,6 +94,10 @@ class Facts(BaseModel):
     """Places a fix may go, ranked from the trace (evidence/localize), best first."""
     success_records: int = 0
     """Records in the window for the same service/endpoint that did not fail (intermittency)."""
+    slowdown: str | None = None
+    """A latency shift the logs show, as a sentence (``requests like this took 2.1 s … usually 141 ms``)."""
+    slowdown_id: str | None = None
+    """Evidence id of the record that cites the slowdown."""
 
 
 class HypothesisState(BaseModel):

@@ -161,6 +161,8 @@ def _summary(state: AnalysisState) -> Summary:
         impact = f"{f.occurrences} occurrence(s) in the logs"
         if f.first_seen:
             impact += f" from {f.first_seen.isoformat()} to {(f.last_seen or f.first_seen).isoformat()}"
+    elif f.slowdown:
+        impact = f"No error in the logs; {f.slowdown} [{f.slowdown_id}]"
     else:
         impact = "Seen in the input given; no logs were searched." if not state.incident.log_paths else \
             "The error was not found in the logs given."
@@ -175,11 +177,16 @@ def _root_cause(state: AnalysisState, best: HypothesisState | None, lead: Hypoth
                 pattern: Pattern | None, values: dict[str, str]) -> RootCause:
     crash = state.facts.crash_location
     if best is None:
+        f = state.facts
         open_ones = "; ".join(f"{h.id} ({h.confidence:.2f}): {h.statement}" for h in state.hypotheses) or "none"
-        return RootCause(statement=f"Inconclusive: the evidence does not confirm a root cause. Open hypotheses: "
+        seen = (f"The logs show the slowdown ({f.slowdown}) but nothing that explains it: no error, and no "
+                f"deploy or change on the path that the evidence ties to it. ") if f.slowdown else ""
+        cited = list(lead.evidence) if lead else []
+        if f.slowdown_id and f.slowdown_id not in cited:
+            cited.append(f.slowdown_id)
+        return RootCause(statement=f"Inconclusive: the evidence does not confirm a root cause. {seen}Open hypotheses: "
                                    f"{open_ones}", confidence=round(lead.confidence if lead else 0.0, 3),
-                         location=None, surfaced_at=crash, commit=None,
-                         five_whys=[], evidence=list(lead.evidence) if lead else [])
+                         location=None, surfaced_at=crash, commit=None, five_whys=[], evidence=cited)
     statement = best.statement
     if pattern is not None:
         statement = fill(pattern.hypothesis, values)

@@ -10,10 +10,12 @@ Public API (the graph and the tools call exactly these):
     stats(paths, since, until, onset) -> LogStats  levels, rates, spikes, new templates, deploys
     timeline(paths, since, until, min_level, identifiers, limit) -> list[LogRecord]
     resolve_time_of_day(t, paths) -> datetime | None
+    latency_shift(paths, since, until) -> LatencyShift | None   the minutes a request got slow
 """
 
 from __future__ import annotations
 
+from fivewhys.evidence.logs.latency import LatencyShift, latency_shift
 from fivewhys.evidence.logs.model import (
     LEVELS,
     LogMatch,
@@ -32,6 +34,8 @@ from fivewhys.evidence.logs.templates import TemplateMiner, template_of
 from fivewhys.evidence.logs.timeline import resolve_time_of_day, timeline
 
 __all__ = [
+    "LatencyShift",
+    "latency_shift",
     "LEVELS",
     "LogMatch",
     "LogQuery",

@@ -70,7 +70,32 @@ def _gather_logs(state: AnalysisState, facts: Facts, book: EvidenceBook, warning
         facts.first_seen = stats.first_error.timestamp
         facts.occurrences = sum(t.count for t in stats.top_error_templates)
     _note_cascade(stats.first_error, facts, book)
+    if _SLOW.search(inc.text) or (not needle and stats.first_error is None):
+        _note_latency(logs.latency_shift(paths, until=inc.until), facts, book)
     _note_deploy(stats.deploy_markers, facts, book)
+
+
+_SLOW = re.compile(r"(?i)\b(slow|latenc|sluggish|took|timing out|times? out|timeouts?|p9\d|hang)")
+"""An incident about time: look for a latency shift even when nothing errored."""
+
+
+def _note_latency(shift: logs.LatencyShift | None, facts: Facts, book: EvidenceBook) -> None:
+    """Cite the first minute of a latency shift; with no error to date the incident, it does."""
+    if shift is None:
+        return
+    window = f"{shift.start:%H:%M}-{shift.end:%H:%M}" if shift.end != shift.start else f"{shift.start:%H:%M}"
+    facts.slowdown = (f"`{shift.label}` took {_ms(shift.window_ms)} (upper quartile) in {window} "
+                      f"({shift.slow_minutes} slow minutes), usually {_ms(shift.usual_ms)}")
+    eid = facts.slowdown_id = book.add("log", shift.first_slow.source, shift.first_slow.raw,
+                                       note=f"latency shift: {facts.slowdown}")
+    if facts.first_seen is None:
+        facts.first_seen, facts.last_seen, facts.first_seen_id = shift.start, shift.end, eid
+    if facts.onset is None:
+        facts.onset = shift.start
+
+
+def _ms(value: float) -> str:
+    return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
 _ERROR_FIELD = re.compile(r"(^|\.)(error|err|exception|reason|cause|detail|failure)(\.(message|msg|type|kind|code))?$")
