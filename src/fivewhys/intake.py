@@ -9,13 +9,14 @@ the repository root. Words it does not recognise stay in ``description``.
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from .errors import InputError
 from .evidence.git import find_repo_root
+from .evidence.logs.timestamps import comparable
 
 LOG_SUFFIXES = {".log", ".jsonl", ".ndjson", ".out", ".err", ".txt", ".gz", ".json"}
 RESULT_SUFFIXES = {".xml", ".trx", ".tap"}
@@ -263,8 +264,8 @@ def _iso(text: str, error: str | None = None) -> datetime:
 
 
 def as_utc(ts: datetime) -> datetime:
-    """The one rule for times without a zone, shared with the log readers: they are UTC."""
-    return ts if ts.tzinfo is not None else ts.replace(tzinfo=timezone.utc)
+    """The one rule for times without a zone, the log readers' own (``timestamps.comparable``): UTC."""
+    return comparable(ts)
 
 
 def _duration(n: int, unit: str) -> timedelta:

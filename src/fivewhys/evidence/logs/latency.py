@@ -13,12 +13,13 @@ import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from fivewhys.evidence.logs.model import LogRecord
 from fivewhys.evidence.logs.readers import read_records
 from fivewhys.evidence.logs.templates import template_of
+from fivewhys.evidence.logs.timestamps import comparable
 
 FACTOR = 3.0
 """A minute is slow when its upper-quartile duration is at least this many times the usual median."""
@@ -95,7 +96,8 @@ def latency_shift(paths: list[Path], since: datetime | None = None,
     for path in paths:
         for record in read_records(path):
             ts = record.timestamp
-            if ts is None or (since and _before(ts, since)) or (until and _before(until, ts)):
+            if ts is None or (since and comparable(ts) < comparable(since)) or (
+                    until and comparable(until) < comparable(ts)):
                 continue
             ms = duration_ms(record)
             if ms is None:
@@ -133,8 +135,3 @@ def _quantile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     return values[min(len(values) - 1, int(q * len(values)))]
-
-
-def _before(a: datetime, b: datetime) -> bool:
-    """a < b, comparing naive times as UTC (the readers' rule)."""
-    return (a if a.tzinfo else a.replace(tzinfo=UTC)) < (b if b.tzinfo else b.replace(tzinfo=UTC))
