@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -20,6 +20,10 @@ from .errors import FivewhysError, describe_validation
 from .evidence.git import Git
 from .evidence.source import RepoIndex, snippet
 from .graph.state import EvidenceBook
+from .report.model import EvidenceKind
+
+if TYPE_CHECKING:
+    from .evidence.logs.model import LogRecord
 
 MAX_OUTPUT_CHARS = 6000
 
@@ -197,6 +201,28 @@ def _err(invocation: str, message: str) -> ToolOutput:
     return ToolOutput(status="error", output=message, invocation=invocation)
 
 
+@dataclass
+class _Listing:
+    """A tool's output lines and the evidence ids they cite: every cited line is recorded first."""
+
+    book: EvidenceBook
+    lines: list[str]
+    ids: list[str] = field(default_factory=list)
+
+    def cite(self, kind: EvidenceKind, source: str, excerpt: str, note: str, text: str) -> str:
+        """Record ``excerpt`` as evidence and add the line ``[E#] text``; return the id."""
+        eid = self.book.add(kind, source, excerpt, note=note)
+        self.ids.append(eid)
+        self.lines.append(f"[{eid}] {text}")
+        return eid
+
+    def record(self, record: LogRecord, note: str, text: str) -> str:
+        return self.cite("log", record.source, record.raw, note, text)
+
+    def done(self, invocation: str, empty: str = "") -> ToolOutput:
+        return ToolOutput(status="ok", output="\n".join(self.lines) or empty, invocation=invocation, evidence=self.ids)
+
+
 def _search_logs(env: ToolEnv, a: SearchLogs) -> ToolOutput:
     import re
 
@@ -214,14 +240,12 @@ def _search_logs(env: ToolEnv, a: SearchLogs) -> ToolOutput:
     result = logs.search(env.log_paths, LogQuery(pattern=a.pattern, regex=a.regex, ignore_case=a.ignore_case,
                                                  since=a.since, until=a.until, min_level=a.min_level,
                                                  fields=a.fields, context=a.context, max_matches=a.max_matches))
-    lines, ids = [f"{result.total_matches} matching records (showing {len(result.matches)})"], []
+    out = _Listing(env.book, [f"{result.total_matches} matching records (showing {len(result.matches)})"])
     for m in result.matches:
-        eid = env.book.add("log", m.record.source, m.record.raw, note=f"matches {a.pattern!r}")
-        ids.append(eid)
-        lines += [f"    {r.source}: {r.raw[:200]}" for r in m.before]
-        lines.append(f"[{eid}] {m.record.source}: {m.record.raw[:300]}")
-        lines += [f"    {r.source}: {r.raw[:200]}" for r in m.after]
-    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+        out.lines += [f"    {r.source}: {r.raw[:200]}" for r in m.before]
+        out.record(m.record, f"matches {a.pattern!r}", f"{m.record.source}: {m.record.raw[:300]}")
+        out.lines += [f"    {r.source}: {r.raw[:200]}" for r in m.after]
+    return out.done(inv)
 
 
 def _log_templates(env: ToolEnv, a: LogTemplates) -> ToolOutput:
@@ -231,16 +255,13 @@ def _log_templates(env: ToolEnv, a: LogTemplates) -> ToolOutput:
     if not env.log_paths:
         return _err(inv, "no log files were given for this incident")
     stats = logs.stats(env.log_paths, since=a.since, until=a.until)
-    lines, ids = [f"records: {stats.records}; levels: {stats.levels}"], []
+    out = _Listing(env.book, [f"records: {stats.records}; levels: {stats.levels}"])
     for t in stats.top_error_templates[: a.limit]:
-        eid = env.book.add("log", t.first.source, t.first.raw, note=f"first of {t.count} records like this")
-        ids.append(eid)
-        lines.append(f"[{eid}] x{t.count} first {t.first.timestamp}: {t.template[:200]}")
+        out.record(t.first, f"first of {t.count} records like this",
+                   f"x{t.count} first {t.first.timestamp}: {t.template[:200]}")
     for d in stats.deploy_markers[-5:]:
-        eid = env.book.add("log", d.source, d.raw, note="deploy or version marker")
-        ids.append(eid)
-        lines.append(f"[{eid}] deploy marker {d.timestamp}: {d.message[:200]}")
-    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+        out.record(d, "deploy or version marker", f"deploy marker {d.timestamp}: {d.message[:200]}")
+    return out.done(inv)
 
 
 def _log_stats(env: ToolEnv, a: LogStats) -> ToolOutput:
@@ -250,30 +271,24 @@ def _log_stats(env: ToolEnv, a: LogStats) -> ToolOutput:
     if not env.log_paths:
         return _err(inv, "no log files were given for this incident")
     st = logs.stats(env.log_paths, since=a.since, until=a.until, onset=a.onset)
-    lines = [f"records: {st.records} ({st.first_timestamp} .. {st.last_timestamp}); levels: {st.levels}"
-             + (f"; {st.unparsed_lines} lines not parsed" if st.unparsed_lines else "")]
-    ids: list[str] = []
-
-    def cite(record: logs.LogRecord, note: str, text: str) -> None:
-        eid = env.book.add("log", record.source, record.raw, note=note)
-        ids.append(eid)
-        lines.append(f"[{eid}] {text}")
-
+    out = _Listing(env.book, [f"records: {st.records} ({st.first_timestamp} .. {st.last_timestamp}); levels: "
+                              f"{st.levels}" + (f"; {st.unparsed_lines} lines not parsed" if st.unparsed_lines else "")])
     if st.first_error is not None:
-        cite(st.first_error, "first error of the window", f"first error {st.first_error.timestamp}: "
-             f"{st.first_error.message[:200]}")
+        out.record(st.first_error, "first error of the window",
+                   f"first error {st.first_error.timestamp}: {st.first_error.message[:200]}")
     for sp in st.spikes[: a.limit]:
-        lines.append(f"error spike {sp.minute}: {sp.count}/min (baseline {sp.baseline_mean:.1f} ± {sp.baseline_std:.1f})")
+        out.lines.append(f"error spike {sp.minute}: {sp.count}/min "
+                         f"(baseline {sp.baseline_mean:.1f} ± {sp.baseline_std:.1f})")
     for ts in st.template_spikes[: a.limit]:
-        cite(ts.first, f"template spiking at {ts.minute}", f"spike {ts.minute}: x{ts.count}/min "
-             f"(baseline {ts.baseline_mean:.1f}) {ts.template[:160]}")
+        out.record(ts.first, f"template spiking at {ts.minute}",
+                   f"spike {ts.minute}: x{ts.count}/min (baseline {ts.baseline_mean:.1f}) {ts.template[:160]}")
     for t in st.new_templates[: a.limit]:
-        cite(t.first, f"new since {st.onset}: {t.count} records like this",
-             f"new since {st.onset}: x{t.count} first {t.first.timestamp}: {t.template[:160]}")
+        out.record(t.first, f"new since {st.onset}: {t.count} records like this",
+                   f"new since {st.onset}: x{t.count} first {t.first.timestamp}: {t.template[:160]}")
     for d in st.deploy_markers[-a.limit:]:
-        cite(d, "deploy or version marker", f"deploy marker {d.timestamp}: {d.message[:160]}")
-    lines += [f"warning: {w}" for w in st.warnings[:3]]
-    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+        out.record(d, "deploy or version marker", f"deploy marker {d.timestamp}: {d.message[:160]}")
+    out.lines += [f"warning: {w}" for w in st.warnings[:3]]
+    return out.done(inv)
 
 
 def _log_timeline(env: ToolEnv, a: LogTimeline) -> ToolOutput:
@@ -287,14 +302,13 @@ def _log_timeline(env: ToolEnv, a: LogTimeline) -> ToolOutput:
     level = a.min_level or (None if a.ids else "WARN")
     records = logs.timeline(env.log_paths, since=a.since, until=a.until, min_level=level,
                             identifiers=a.ids, limit=a.limit)
-    lines, ids = [f"{len(records)} records in time order" + (" (the first ones; raise limit or narrow the window)"
-                                                            if len(records) == a.limit else "")], []
+    cut = " (the first ones; raise limit or narrow the window)" if len(records) == a.limit else ""
+    out = _Listing(env.book, [f"{len(records)} records in time order{cut}"])
+    note = "timeline of " + (", ".join(a.ids) or "the window")
     for r in records:
-        eid = env.book.add("log", r.source, r.raw, note="timeline of " + (", ".join(a.ids) or "the window"))
-        ids.append(eid)
         service = r.fields.get("service") or r.path.name
-        lines.append(f"[{eid}] {r.timestamp} {service} {r.level or '-'} {r.message[:200]}")
-    return ToolOutput(status="ok", output="\n".join(lines), invocation=inv, evidence=ids)
+        out.record(r, note, f"{r.timestamp} {service} {r.level or '-'} {r.message[:200]}")
+    return out.done(inv)
 
 
 def _git_log(env: ToolEnv, a: GitLog) -> ToolOutput:
@@ -395,12 +409,10 @@ def _search_code(env: ToolEnv, a: SearchCode) -> ToolOutput:
     if env.git is None:
         return _err(inv, "no git repository for this incident")
     hits = env.git.grep(a.regex, max_hits=a.max_hits)
-    lines, ids = [], []
+    out = _Listing(env.book, [])
     for path, line, text in hits:
-        eid = env.book.add("source", f"{path}:{line}", text.strip(), note=f"matches {a.regex!r}")
-        ids.append(eid)
-        lines.append(f"[{eid}] {path}:{line}: {text.strip()[:200]}")
-    return ToolOutput(status="ok", output="\n".join(lines) or "no matches", invocation=inv, evidence=ids)
+        out.cite("source", f"{path}:{line}", text.strip(), f"matches {a.regex!r}", f"{path}:{line}: {text.strip()[:200]}")
+    return out.done(inv, empty="no matches")
 
 
 TOOLS: dict[str, Tool] = {t.name: t for t in [
