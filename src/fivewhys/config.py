@@ -175,12 +175,9 @@ def _read_config_file(path: Path | None, env: Mapping[str, str]) -> dict[str, An
             path = Path(home) / ".config" / "fivewhys" / "config.toml"
             if not path.is_file():
                 return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file {path}: {exc}") from None
+    if not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    data = _load_toml(path)
     if "pattern_dirs" in data:
         data["pattern_dirs"] = [Path(p).expanduser() for p in data["pattern_dirs"]]
     return data
